@@ -1,0 +1,96 @@
+/**
+ * `npm run bench`: measures what the README promises, several runs each, min/median to
+ * reports/bench.json:
+ * - cold native stack start (fresh temp dirs: initdb, MinIO, MLflow's first migration);
+ * - warm start (STACK_REUSE: a healthy persistent stack is found and reused);
+ * - the infrastructure stage against a ready stack.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { infrastructureChecks, infrastructureContexts } from '../helpers/checks/infrastructure/index.js';
+import { runChecks } from '../helpers/cli/run-checks.js';
+import { resolveConfig } from '../helpers/config/resolve.js';
+import { REPORTS_DIR } from '../helpers/report/run-context.js';
+import { acquireLocalStack, stopPersistentStack } from '../helpers/stack/lifecycle.js';
+import { type Series, summarize, timed } from './stats.js';
+
+const RUNS = {
+  cold: Number(process.env.BENCH_COLD_RUNS ?? 3),
+  warm: Number(process.env.BENCH_WARM_RUNS ?? 5),
+  infra: Number(process.env.BENCH_INFRA_RUNS ?? 10),
+};
+const quiet = () => {};
+
+function print(name: string, series: Series): void {
+  console.log(
+    `${name.padEnd(28)} min ${(series.minMs / 1000).toFixed(2)} s  median ${(series.medianMs / 1000).toFixed(2)} s  (${series.runs} runs)`,
+  );
+}
+
+async function coldStart(): Promise<Series> {
+  const { config } = resolveConfig({ env: { ...process.env, STACK: 'native' } });
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS.cold; i++) {
+    let release: (() => Promise<void>) | undefined;
+    samples.push(
+      await timed(async () => {
+        release = (await acquireLocalStack(config, { persistent: false, log: quiet })).release;
+      }),
+    );
+    await release?.();
+  }
+  return summarize(samples);
+}
+
+async function warmStartAndInfra(): Promise<{ warm: Series; infra: Series; failures: string[] }> {
+  const { config } = resolveConfig({ env: { ...process.env, STACK: 'native' } });
+  await stopPersistentStack();
+  const first = await acquireLocalStack(config, { persistent: true, log: quiet });
+  const warm: number[] = [];
+  for (let i = 0; i < RUNS.warm; i++)
+    warm.push(await timed(() => acquireLocalStack(config, { persistent: true, log: quiet })));
+  const ready = resolveConfig({ stack: first.stack.values, env: { ...process.env, STACK: 'native' } }).config;
+  const services = first.stack.services.map((s) => s.name);
+  const infra: number[] = [];
+  const failures = new Set<string>();
+  for (let i = 0; i < RUNS.infra; i++) {
+    const contexts = infrastructureContexts({ config: () => ready, services: () => services });
+    infra.push(
+      await timed(async () => {
+        const results = await runChecks(infrastructureChecks, contexts.context(), false);
+        for (const r of results) if (r.status === 'failed') failures.add(`${r.id}: ${r.error}`);
+      }),
+    );
+    await contexts.close();
+  }
+  await stopPersistentStack();
+  return { warm: summarize(warm), infra: summarize(infra), failures: [...failures] };
+}
+
+async function main(): Promise<void> {
+  console.log(`kfp-e2e bench on ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`);
+  const cold = await coldStart();
+  print('cold native stack start', cold);
+  const { warm, infra, failures } = await warmStartAndInfra();
+  print('warm (reused) stack start', warm);
+  print('infrastructure stage', infra);
+  if (failures.length > 0) {
+    console.error(`infrastructure checks failed during the bench:\n${failures.join('\n')}`);
+    process.exitCode = 1;
+  }
+  const result = {
+    measuredAt: new Date().toISOString(),
+    machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    stack: { coldStart: cold, warmStart: warm },
+    infrastructureStage: infra,
+  };
+  mkdirSync(REPORTS_DIR, { recursive: true });
+  writeFileSync(join(REPORTS_DIR, 'bench.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`written: ${join(REPORTS_DIR, 'bench.json')}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

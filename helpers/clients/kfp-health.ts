@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { HintedError } from '../checks/check.js';
+import { registerSecret } from '../config/mask.js';
+import type { Config } from '../config/schema.js';
+import { displayUrl, joinUrl } from './endpoint.js';
+import type { HttpClient, HttpResponse } from './http.js';
+
+/**
+ * GetHealthzResponse of the KFP API (backend/api/v2beta1/healthz.proto). Every field is optional:
+ * proto3 JSON leaves out default values (multi_user false), current releases send only
+ * multi_user (and pipeline_store), older ones also commit_sha and tag_name.
+ */
+export const KfpHealthzSchema = z.looseObject({
+  commit_sha: z.string().optional(),
+  tag_name: z.string().optional(),
+  multi_user: z.boolean().optional(),
+  /** Where pipelines are stored: database or kubernetes. */
+  pipeline_store: z.string().optional(),
+});
+export type KfpHealthz = z.infer<typeof KfpHealthzSchema>;
+
+export type KfpSettings = Pick<Config['kfp'], 'pathPrefix' | 'token' | 'tokenFile' | 'userIdHeader' | 'userId'> & {
+  host: string;
+};
+
+export const KFP_HEALTHZ_PATH = '/apis/v2beta1/healthz';
+
+/** The KFP API's health endpoint, with the same authentication headers the full KFP client will send. */
+export class KfpHealthClient {
+  /** `{host}{pathPrefix}`, as it may be printed. */
+  readonly endpoint: string;
+  readonly #http: HttpClient;
+  readonly #settings: KfpSettings;
+  readonly #base: string;
+
+  constructor(http: HttpClient, settings: KfpSettings) {
+    this.#http = http;
+    this.#settings = settings;
+    this.#base = joinUrl(settings.host, settings.pathPrefix);
+    this.endpoint = displayUrl(this.#base);
+  }
+
+  /** GET {host}{pathPrefix}/apis/v2beta1/healthz. */
+  async healthz(options: { timeoutMs?: number } = {}): Promise<HttpResponse<KfpHealthz>> {
+    return this.#http.getJson(joinUrl(this.#base, KFP_HEALTHZ_PATH), {
+      schema: KfpHealthzSchema,
+      expected: 'a KFP v2beta1 healthz answer',
+      headers: kfpHeaders(this.#settings),
+      hints: {
+        credentials:
+          (this.#settings.token ?? this.#settings.tokenFile)
+            ? 'the KFP API rejected the token — check KFP_TOKEN / KFP_TOKEN_FILE (and KFP_USER_ID in multi-user mode)'
+            : 'the KFP API requires authentication — set KFP_TOKEN or KFP_TOKEN_FILE',
+        notFound:
+          'no KFP v2beta1 API at this path — behind the Kubeflow ingress set KFP_PATH_PREFIX=/pipeline; a KFP older than 2.0 has no v2beta1',
+      },
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    });
+  }
+}
+
+/** Authorization and user-identity headers for the KFP API, from the token or the token file. */
+export function kfpHeaders(settings: KfpSettings): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const token = settings.token ?? readToken(settings.tokenFile);
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (settings.userIdHeader && settings.userId) headers[settings.userIdHeader.toLowerCase()] = settings.userId;
+  return headers;
+}
+
+function readToken(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  let token: string;
+  try {
+    token = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new HintedError(
+      `KFP token file ${file}: expected a readable file, saw ${code}`,
+      'check KFP_TOKEN_FILE (in a pod: /var/run/secrets/kubeflow/pipelines/token)',
+    );
+  }
+  // Read from disk, so resolveConfig never saw it: register it before it can reach any output.
+  registerSecret(token);
+  return token;
+}

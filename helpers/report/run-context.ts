@@ -1,0 +1,34 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../stack/project-paths.js';
+
+/** Where reports land; overridable so parallel runs do not clobber each other. */
+export const REPORTS_DIR = process.env.E2E_REPORTS_DIR ?? join(PROJECT_ROOT, 'reports');
+const RUN_DIR = join(REPORTS_DIR, '.run');
+
+/** Facts the global setup learns that the reporter writes into the validation report. */
+export interface RunContext {
+  target: 'local' | 'cluster';
+  stackProvider: string;
+  startedAt: string;
+  config: Record<string, unknown>;
+  sources: Record<string, string>;
+}
+
+export const STAGE_GATE_FILE = join(RUN_DIR, 'stage-gate.jsonl');
+const CONTEXT_FILE = join(RUN_DIR, 'context.json');
+
+/** Starts a fresh run: no stage failures remembered from the previous one. */
+export function beginRun(context: RunContext): void {
+  rmSync(RUN_DIR, { recursive: true, force: true });
+  mkdirSync(RUN_DIR, { recursive: true });
+  writeFileSync(CONTEXT_FILE, JSON.stringify(context, null, 2));
+}
+
+export function readRunContext(): RunContext | undefined {
+  try {
+    return JSON.parse(readFileSync(CONTEXT_FILE, 'utf8')) as RunContext;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,1 @@
+export { testcontainersProvider } from './testcontainers-provider.js';

@@ -1,0 +1,13 @@
+import { afterAll, inject } from 'vitest';
+import { infrastructureContexts } from '../../helpers/checks/infrastructure/context.js';
+import { gatewayDns, gatewayHealth, gatewayTcp } from '../../helpers/checks/infrastructure/gateway.js';
+import { checkTest } from '../../helpers/vitest/check-test.js';
+import { suiteConfig } from '../../helpers/vitest/suite-config.js';
+
+// One set of clients for this file: connections are opened once and closed after the last check.
+const infra = infrastructureContexts({ config: () => suiteConfig().config, services: () => inject('stack').services });
+afterAll(() => infra.close());
+
+checkTest(gatewayDns, infra.context);
+checkTest(gatewayTcp, infra.context);
+checkTest(gatewayHealth, infra.context);
