@@ -1,7 +1,9 @@
 /**
  * The local stack's topology, shared by the native and the testcontainers providers so that both
  * wire the services the same way as a cluster does: MLflow keeps its backend store in PostgreSQL
- * and its artifacts in MinIO (proxied by the MLflow server, as `mlflow-artifacts:` URIs).
+ * and its artifacts in MinIO. Artifact URIs are plain `s3://<bucket>/…` (no proxying through the
+ * MLflow server): clients — pipeline components, the gateway — read and write MinIO directly with
+ * their own credentials, and the contract stage can find every artifact in the bucket.
  */
 
 /** Pinned versions. Containers and native processes run the same major versions. */
@@ -41,9 +43,9 @@ export function mlflowServerArgs(w: MlflowWiring): string[] {
     String(w.port),
     '--backend-store-uri',
     w.backendStoreUri,
-    '--artifacts-destination',
-    `s3://${w.artifactsBucket}`,
-    '--serve-artifacts',
+    '--default-artifact-root',
+    `s3://${w.artifactsBucket}/`,
+    '--no-serve-artifacts',
     '--workers',
     '1',
     '--allowed-hosts',
@@ -60,6 +62,8 @@ export function mlflowServerEnv(minioEndpoint: string, accessKey: string, secret
     AWS_DEFAULT_REGION: 'us-east-1',
     // Keep MLflow from phoning home or waiting on a network it does not have.
     MLFLOW_DISABLE_TELEMETRY: 'true',
+    // MLflow 3 otherwise starts a job runner and ~7 worker processes the stack never uses.
+    MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false',
     DO_NOT_TRACK: 'true',
   };
 }

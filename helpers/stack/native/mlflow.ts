@@ -37,18 +37,13 @@ async function apiAnswers(trackingUri: string): Promise<boolean> {
   return true;
 }
 
-export async function startMlflow(options: MlflowOptions): Promise<NativeMlflow> {
-  if (!existsSync(NATIVE_PATHS.mlflow)) {
-    throw new StackStartError(
-      'mlflow',
-      `no mlflow in ${NATIVE_PATHS.venv}`,
-      'run `npm run setup` (creates the project virtualenv)',
-    );
-  }
+/** The MLflow server's arguments and environment for the native wiring (pure: compared with the containers'). */
+export function nativeMlflowLaunch(options: Omit<MlflowOptions, 'dir' | 'persistent'>): {
+  args: string[];
+  env: Record<string, string>;
+} {
   const { postgres, minio } = options;
-  const server = ManagedProcess.start({
-    name: 'mlflow',
-    command: NATIVE_PATHS.mlflow,
+  return {
     args: mlflowServerArgs({
       host: '127.0.0.1',
       port: options.port,
@@ -57,6 +52,23 @@ export async function startMlflow(options: MlflowOptions): Promise<NativeMlflow>
       allowedHosts: [`127.0.0.1:${options.port}`, `localhost:${options.port}`, '127.0.0.1', 'localhost'],
     }),
     env: mlflowServerEnv(minio.endpoint, minio.accessKey, minio.secretKey),
+  };
+}
+
+export async function startMlflow(options: MlflowOptions): Promise<NativeMlflow> {
+  if (!existsSync(NATIVE_PATHS.mlflow)) {
+    throw new StackStartError(
+      'mlflow',
+      `no mlflow in ${NATIVE_PATHS.venv}`,
+      'run `npm run setup` (creates the project virtualenv)',
+    );
+  }
+  const launch = nativeMlflowLaunch(options);
+  const server = ManagedProcess.start({
+    name: 'mlflow',
+    command: NATIVE_PATHS.mlflow,
+    args: launch.args,
+    env: launch.env,
     logFile: join(options.dir, 'mlflow.log'),
     persistent: options.persistent,
   });

@@ -61,14 +61,14 @@ export function describeTopology(definition: StackDefinition): TopologyDescripti
   };
 
   const args = definition.mlflow.command ?? [];
-  const destination = argAfter(args, '--artifacts-destination') ?? '';
+  const destination = argAfter(args, '--default-artifact-root') ?? '';
   return {
     services,
     mlflow: {
       flags: args.filter((arg) => arg.startsWith('--')),
       backendStore: serviceAt(argAfter(args, '--backend-store-uri')),
       artifactStore: serviceAt(definition.mlflow.env.MLFLOW_S3_ENDPOINT_URL),
-      artifactsBucket: destination.replace(/^s3:\/\//, ''),
+      artifactsBucket: destination.replace(/^s3:\/\//, '').replace(/\/$/, ''),
     },
     buckets: [...definition.buckets].sort(),
   };

@@ -65,8 +65,8 @@ describe('mlflowDefinition', () => {
   });
 
   it('stores artifacts in the configured bucket, in MinIO reached by its alias', () => {
-    expect(argAfter('--artifacts-destination')).toBe('s3://tracking-artifacts');
-    expect(args).toContain('--serve-artifacts');
+    expect(argAfter('--default-artifact-root')).toBe('s3://tracking-artifacts/');
+    expect(args).toContain('--no-serve-artifacts');
     expect(definition.env).toEqual(mlflowServerEnv('http://minio-service:9000', 'access-7Qz', 'minio-s3cret-9Xk'));
     expect(definition.env.MLFLOW_S3_ENDPOINT_URL).toBe(`http://${NETWORK_ALIASES.minio}:${CONTAINER_PORTS.minio}`);
   });
