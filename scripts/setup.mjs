@@ -4,7 +4,7 @@
 // lockfile changed, then hands over to the TypeScript provisioner for the native servers.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,6 +28,13 @@ if (existsSync(stamp) && readFileSync(stamp, 'utf8') === lockHash) {
   writeFileSync(stamp, lockHash);
   console.log('✓ node dependencies');
 }
+
+// `npx kfp-e2e` looks in node_modules/.bin first; npm links the bins of dependencies there, not
+// the project's own, so link it (otherwise npx would install a copy of the checkout and go stale).
+const binLink = join(root, 'node_modules', '.bin', 'kfp-e2e');
+rmSync(binLink, { force: true });
+symlinkSync(join('..', '..', 'bin', 'kfp-e2e'), binLink);
+console.log('✓ kfp-e2e command (npx kfp-e2e)');
 
 const provision = spawnSync(
   process.execPath,

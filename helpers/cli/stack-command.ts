@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { toEnv } from '../config/export.js';
 import { resolveConfig } from '../config/resolve.js';
 import { acquireLocalStack, stopPersistentStack } from '../stack/lifecycle.js';
@@ -30,9 +30,13 @@ export function registerStackCommand(program: Command): void {
     stack
       .command('up')
       .description('start the local stack in the background (or reuse a healthy one) and print its endpoints')
-      .option('--env-file <file>', 'also write the endpoints and credentials as KEY=value lines'),
+      .option('--env-file <file>', 'also write the endpoints and credentials as KEY=value lines')
+      .option('--write-env <file>', 'the same as --env-file, for `npx` on Node 20 (whose node takes --env-file itself)')
+      // What bin/kfp-e2e turns --env-file into: Node 20 would take --env-file for its own option.
+      .addOption(new Option('--stack-env-file <file>').hideHelp()),
   ).action(
-    action(async (options: ConfigOptions & { envFile?: string }) => {
+    action(async (options: ConfigOptions & { envFile?: string; writeEnv?: string; stackEnvFile?: string }) => {
+      options.envFile ??= options.stackEnvFile ?? options.writeEnv;
       const { config } = configFromOptions(options, { target: 'local' });
       const handle = await acquireLocalStack(config, { persistent: true, log: (line) => err(`[stack] ${line}`) });
       for (const service of handle.stack.services) out(`${service.name.padEnd(9)} ${service.endpoint}`);

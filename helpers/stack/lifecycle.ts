@@ -12,6 +12,7 @@ import {
 } from './persistent-stack.js';
 import type { StartedStack } from './provider.js';
 import { ReaperHandle } from './reaper-handle.js';
+import { startReferenceServices } from './reference-services.js';
 import { selectProvider } from './select-provider.js';
 import { stackFingerprint, stackSpecFor } from './stack-spec.js';
 import { VERSIONS } from './topology.js';
@@ -45,7 +46,11 @@ export async function acquireLocalStack(config: Config, options: AcquireOptions)
   const spec = { ...stackSpecFor(config, workDir, options.log), track: (pid: number) => reaper.trackPid(pid) };
   let stack: StartedStack;
   try {
-    stack = await provider.start(spec);
+    const infra = await provider.start(spec);
+    stack = await startReferenceServices(infra, config, spec).catch(async (error: unknown) => {
+      await infra.stop();
+      throw error;
+    });
   } catch (error) {
     rmSync(workDir, { recursive: true, force: true });
     reaper.release();
@@ -93,7 +98,11 @@ async function acquirePersistent(
   await destroyPersistent(previous);
   mkdirSync(dataDir, { recursive: true });
   const provider = await selectProvider('native');
-  const stack = await provider.start(spec);
+  const infra = await provider.start(spec);
+  const stack = await startReferenceServices(infra, config, spec).catch(async (error: unknown) => {
+    await infra.stop();
+    throw error;
+  });
   writePersistentState({
     provider: stack.provider,
     fingerprint,

@@ -41,6 +41,7 @@ export async function persistentHealth(state: PersistentState): Promise<{ health
   const probes: Record<string, string> = {
     minio: '/minio/health/ready',
     mlflow: '/health',
+    gateway: '/health',
   };
   for (const service of state.services) {
     const path = probes[service.name];
