@@ -13,12 +13,14 @@ import { runChecks } from '../helpers/cli/run-checks.js';
 import { resolveConfig } from '../helpers/config/resolve.js';
 import { REPORTS_DIR } from '../helpers/report/run-context.js';
 import { acquireLocalStack, stopPersistentStack } from '../helpers/stack/lifecycle.js';
+import { runReferencePipeline } from './pipeline-run.js';
 import { type Series, summarize, timed } from './stats.js';
 
 const RUNS = {
   cold: Number(process.env.BENCH_COLD_RUNS ?? 3),
   warm: Number(process.env.BENCH_WARM_RUNS ?? 5),
   infra: Number(process.env.BENCH_INFRA_RUNS ?? 10),
+  pipeline: Number(process.env.BENCH_PIPELINE_RUNS ?? 3),
 };
 const quiet = () => {};
 
@@ -43,7 +45,13 @@ async function coldStart(): Promise<Series> {
   return summarize(samples);
 }
 
-async function warmStartAndInfra(): Promise<{ warm: Series; infra: Series; failures: string[] }> {
+async function warmStartAndInfra(): Promise<{
+  warm: Series;
+  infra: Series;
+  pipeline: Series;
+  tasks: Record<string, Series>;
+  failures: string[];
+}> {
   const { config } = resolveConfig({ env: { ...process.env, STACK: 'native' } });
   await stopPersistentStack();
   const first = await acquireLocalStack(config, { persistent: true, log: quiet });
@@ -64,17 +72,33 @@ async function warmStartAndInfra(): Promise<{ warm: Series; infra: Series; failu
     );
     await contexts.close();
   }
+  // A whole local run of the reference pipeline (default size), as the local KFP API executes it.
+  const pipeline: number[] = [];
+  const taskSamples: Record<string, number[]> = {};
+  for (let i = 0; i < RUNS.pipeline; i++) {
+    const result = await runReferencePipeline(ready, `bench-${i}`);
+    pipeline.push(result.durationMs);
+    for (const task of result.tasks) (taskSamples[task.name] ??= []).push(task.duration_ms ?? 0);
+  }
   await stopPersistentStack();
-  return { warm: summarize(warm), infra: summarize(infra), failures: [...failures] };
+  const tasks = Object.fromEntries(Object.entries(taskSamples).map(([name, samples]) => [name, summarize(samples)]));
+  return {
+    warm: summarize(warm),
+    infra: summarize(infra),
+    pipeline: summarize(pipeline),
+    tasks,
+    failures: [...failures],
+  };
 }
 
 async function main(): Promise<void> {
   console.log(`kfp-e2e bench on ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`);
   const cold = await coldStart();
   print('cold native stack start', cold);
-  const { warm, infra, failures } = await warmStartAndInfra();
+  const { warm, infra, pipeline, tasks, failures } = await warmStartAndInfra();
   print('warm (reused) stack start', warm);
   print('infrastructure stage', infra);
+  print('reference pipeline run', pipeline);
   if (failures.length > 0) {
     console.error(`infrastructure checks failed during the bench:\n${failures.join('\n')}`);
     process.exitCode = 1;
@@ -84,6 +108,7 @@ async function main(): Promise<void> {
     machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     stack: { coldStart: cold, warmStart: warm },
     infrastructureStage: infra,
+    referencePipelineRun: { whole: pipeline, tasks },
   };
   mkdirSync(REPORTS_DIR, { recursive: true });
   writeFileSync(join(REPORTS_DIR, 'bench.json'), `${JSON.stringify(result, null, 2)}\n`);

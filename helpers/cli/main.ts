@@ -7,6 +7,7 @@ import { EXIT, err } from './output.js';
 import { registerPreflightCommand } from './preflight-command.js';
 import { registerProbeCommand } from './probe-command.js';
 import { registerStackCommand } from './stack-command.js';
+import { registerSubmitCommand } from './submit-command.js';
 
 const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerPreflightCommand(program);
   registerProbeCommand(program);
   registerStackCommand(program);
+  registerSubmitCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

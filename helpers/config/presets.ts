@@ -24,6 +24,7 @@ const sharedDefaults: FlatValues = {
   'buckets.pipelineRoot': 'mlpipeline',
   'pipeline.package': REFERENCE_PIPELINE_PACKAGE,
   'pipeline.imagePinning': 'error',
+  'run.experiment': 'kfp-e2e',
   'run.dataset': 'PobleSec',
   'run.identifier': 'kfp-e2e',
   'timeouts.requestMs': 5000,

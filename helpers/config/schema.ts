@@ -133,6 +133,10 @@ export const ConfigSchema = z.object({
     }),
   }),
   run: z.object({
+    experiment: setting(nonEmpty, {
+      env: 'E2E_EXPERIMENT',
+      description: 'KFP experiment the suite submits its runs to (created when absent)',
+    }),
     dataset: setting(nonEmpty, {
       env: 'E2E_DATASET',
       description: 'Value of the `dataset` run parameter, passed when the pipeline declares it',

@@ -32,3 +32,31 @@ export function readRunContext(): RunContext | undefined {
     return undefined;
   }
 }
+
+/** What the submission stage hands to the contract stage: the run it made and how. */
+export interface SubmissionHandoff {
+  runId: string;
+  pipelineId: string;
+  versionId: string;
+  experimentId: string;
+  parameters: Record<string, unknown>;
+  state: string;
+  submittedAt?: string;
+  finishedAt?: string;
+  uiUrl?: string;
+}
+
+const SUBMISSION_FILE = join(RUN_DIR, 'submission.json');
+
+export function writeSubmission(handoff: SubmissionHandoff): void {
+  mkdirSync(RUN_DIR, { recursive: true });
+  writeFileSync(SUBMISSION_FILE, JSON.stringify(handoff, null, 2));
+}
+
+export function readSubmission(): SubmissionHandoff | undefined {
+  try {
+    return JSON.parse(readFileSync(SUBMISSION_FILE, 'utf8')) as SubmissionHandoff;
+  } catch {
+    return undefined;
+  }
+}

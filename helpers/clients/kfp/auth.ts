@@ -42,13 +42,14 @@ function readTokenFile(file: string | undefined): string | undefined {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new HintedError(
-      `KFP token file ${file}: expected a readable file, saw ${code}`,
+      // The path in parentheses: `…/token: …` would read as a key-value secret to the masker.
+      `KFP_TOKEN_FILE (${file}): expected a readable file, saw ${code}`,
       'check KFP_TOKEN_FILE (inside a pod: /var/run/secrets/kubeflow/pipelines/token)',
     );
   }
   if (token === '') {
     throw new HintedError(
-      `KFP token file ${file}: expected a bearer token, saw an empty file`,
+      `KFP_TOKEN_FILE (${file}): expected a bearer token, saw an empty file`,
       'write a token into it (e.g. `kubectl create token <service-account> -n <namespace>`) or unset KFP_TOKEN_FILE',
     );
   }

@@ -33,7 +33,7 @@ import { KfpTransport, type KfpTransportOptions, type SendOptions } from './tran
  * `namespace` is sent on pipeline upload/list, experiment create/list and run list — set it only
  * for multi-user installs (healthz `multi_user`); single-user servers want none.
  */
-export interface KfpClientOptions extends KfpTransportOptions {}
+export type KfpClientOptions = KfpTransportOptions;
 
 /** Names are looked up with a server-side filter and checked again here, so a server that ignores
  * the filter (or matches loosely) still yields the right object; at most this many pages are read. */

@@ -53,7 +53,7 @@ export class KfpTransport {
 
   constructor(options: KfpTransportOptions) {
     this.options = options;
-    this.base = joinUrl(options.host, options.pathPrefix ?? '');
+    this.base = options.pathPrefix ? joinUrl(options.host, options.pathPrefix) : options.host.replace(/\/+$/, '');
     this.#agent = new Agent({ keepAliveTimeout: 4_000, connect: { timeout: options.timeoutMs } });
   }
 

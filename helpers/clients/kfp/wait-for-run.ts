@@ -44,9 +44,11 @@ export class RunWaitTimeoutError extends HintedError {
   constructor(runId: string, lastState: string, elapsedMs: number, lastRun: Run | undefined, pollError?: string) {
     super(
       `KFP run ${runId}: expected a terminal state (SUCCEEDED, FAILED, SKIPPED or CANCELED) within ${formatDuration(elapsedMs)}, last state seen: ${lastState}${summariseTasks(lastRun)}${pollError ? `; last poll failed: ${pollError}` : ''}`,
-      lastState === 'PENDING' || lastState === 'UNKNOWN'
-        ? 'the run never started — are the pipeline pods schedulable (kubectl get pods -n <namespace>), the images pullable, the workflow controller running?'
-        : 'the run is still going — raise --timeout / E2E_RUN_TIMEOUT_MS if it is merely slow, or open the run in the KFP UI to see which task hangs',
+      pollError
+        ? 'the KFP API stopped answering while the run was watched — is the port-forward still running? The run itself may still be going: look it up in the KFP UI'
+        : lastState === 'PENDING' || lastState === 'UNKNOWN'
+          ? 'the run never started — are the pipeline pods schedulable (kubectl get pods -n <namespace>), the images pullable, the workflow controller running?'
+          : 'the run is still going — raise --timeout / E2E_RUN_TIMEOUT_MS if it is merely slow, or open the run in the KFP UI to see which task hangs',
     );
     this.name = 'RunWaitTimeoutError';
     this.runId = runId;
