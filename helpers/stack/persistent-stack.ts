@@ -42,6 +42,7 @@ export async function persistentHealth(state: PersistentState): Promise<{ health
     minio: '/minio/health/ready',
     mlflow: '/health',
     gateway: '/health',
+    kfp: '/apis/v2beta1/healthz',
   };
   for (const service of state.services) {
     const path = probes[service.name];

@@ -4,6 +4,7 @@ import { applyValues } from '../config/apply-values.js';
 import type { Config } from '../config/schema.js';
 import { freePort } from './native/free-port.js';
 import { startGateway } from './native/gateway.js';
+import { startKfpApiProcess } from './native/kfp-api-process.js';
 import type { ManagedProcess } from './native/managed-process.js';
 import type { StackSpec, StartedService, StartedStack } from './provider.js';
 
@@ -25,15 +26,31 @@ export async function startReferenceServices(
     await Promise.all(started.reverse().map((proc) => proc.stop()));
   };
   try {
-    const dir = join(spec.workDir, 'gateway');
-    mkdirSync(dir, { recursive: true });
-    const gateway = await startGateway({ dir, port: await freePort(), config: wired, persistent: spec.persistent });
-    started.push(gateway.process);
-    spec.track?.(gateway.process.pid);
+    const dir = (name: string) => {
+      const path = join(spec.workDir, name);
+      mkdirSync(path, { recursive: true });
+      return path;
+    };
+    const keep = <T extends { process: ManagedProcess }>(service: T): T => {
+      started.push(service.process);
+      spec.track?.(service.process.pid);
+      return service;
+    };
+    const [gatewayPort, kfpPort] = await Promise.all([freePort(), freePort()]);
+    // Both only need the servers: start them side by side; allSettled so a failure stops the other too.
+    const [gatewayResult, kfpResult] = await Promise.allSettled([
+      startGateway({ dir: dir('gateway'), port: gatewayPort, config: wired, persistent: spec.persistent }).then(keep),
+      startKfpApiProcess({ dir: dir('kfp-api'), port: kfpPort, config: wired, persistent: spec.persistent }).then(keep),
+    ]);
+    if (gatewayResult.status === 'rejected') throw gatewayResult.reason;
+    if (kfpResult.status === 'rejected') throw kfpResult.reason;
+    const [gateway, kfp] = [gatewayResult.value, kfpResult.value];
     spec.log(
       `gateway ready in ${seconds(gateway.readyMs)} (serves ${wired.run.dataset}/${wired.run.identifier} once promoted)`,
     );
+    spec.log(`local KFP API ready in ${seconds(kfp.readyMs)}`);
     const services: StartedService[] = [
+      { name: 'kfp', endpoint: kfp.url, pid: kfp.process.pid, logFile: kfp.process.spec.logFile, startMs: kfp.readyMs },
       {
         name: 'gateway',
         endpoint: gateway.url,
@@ -44,7 +61,7 @@ export async function startReferenceServices(
     ];
     return {
       provider: infra.provider,
-      values: { ...infra.values, 'gateway.url': gateway.url },
+      values: { ...infra.values, 'gateway.url': gateway.url, 'kfp.host': kfp.url },
       services: [...infra.services, ...services],
       async stop() {
         await stopOwn();

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { infrastructureChecks } from '../../helpers/checks/infrastructure/index.js';
 import { stackStarted } from '../../helpers/checks/infrastructure/stack-started.js';
 import { preflightChecks } from '../../helpers/checks/preflight/index.js';
+import { submissionChecks } from '../../helpers/checks/submission/submission-checks.js';
 import { buildProgram } from '../../helpers/cli/main.js';
 import { CONFIG_KEYS } from '../../helpers/config/keys.js';
 import { CheckIdSchema } from '../../helpers/report/schema.js';
@@ -12,7 +13,7 @@ import { PROJECT_ROOT } from '../../helpers/stack/project-paths.js';
 const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
 
 /** Every check the suite can report, whichever spec or command runs it. */
-const allChecks = [...preflightChecks, stackStarted, ...infrastructureChecks];
+const allChecks = [...preflightChecks, stackStarted, ...infrastructureChecks, ...submissionChecks];
 
 function section(title: string): string {
   const start = readme.indexOf(`## ${title}\n`);

@@ -35,7 +35,11 @@ export function parsePipelinePackage(bytes: Uint8Array, filename: string): Pipel
       `${format.error}\n${format.hint}`,
     );
   }
-  return fromDocuments(load.documents, filename, load.syntax === 'json' ? undefined : Buffer.from(bytes).toString('utf8'));
+  return fromDocuments(
+    load.documents,
+    filename,
+    load.syntax === 'json' ? undefined : Buffer.from(bytes).toString('utf8'),
+  );
 }
 
 /** A run's inline `pipeline_spec` Struct: the IR itself or `{pipeline_spec, platform_spec}`. */
@@ -58,7 +62,10 @@ function fromDocuments(documents: unknown[], origin: string, text: string | unde
     );
   }
   const platform = rest.find((doc) => isMapping(doc) && 'platforms' in doc);
-  const pipelineSpec = (platform ? { pipeline_spec: first, platform_spec: platform } : first) as Record<string, unknown>;
+  const pipelineSpec = (platform ? { pipeline_spec: first, platform_spec: platform } : first) as Record<
+    string,
+    unknown
+  >;
   // The runner reads YAML documents; JSON and structs are written out as YAML.
   const runnerText = text ?? documents.map((doc) => stringify(doc)).join('---\n');
   return { text: runnerText, spec: structure.spec, pipelineSpec };

@@ -50,7 +50,11 @@ export const ExperimentMessage: MessageDescriptor = {
     { name: 'namespace', type: { kind: 'string' } },
     {
       name: 'storage_state',
-      type: { kind: 'enum', values: { STORAGE_STATE_UNSPECIFIED: 0, AVAILABLE: 1, ARCHIVED: 2 } },
+      // experiment.proto has spelled the zero value both ways over the releases.
+      type: {
+        kind: 'enum',
+        values: { STORAGESTATE_UNSPECIFIED: 0, STORAGE_STATE_UNSPECIFIED: 0, AVAILABLE: 1, ARCHIVED: 2 },
+      },
     },
     { name: 'last_run_created_at', type: { kind: 'timestamp' } },
   ],

@@ -1,4 +1,4 @@
-import { type PipelineSpec, type ParameterType, rootParameters } from '../../checks/preflight/ir-schema.js';
+import { type ParameterType, type PipelineSpec, rootParameters } from '../../checks/preflight/ir-schema.js';
 import { invalidArgument } from './grpc-status.js';
 
 /**
@@ -32,7 +32,9 @@ export function checkRuntimeParameters(spec: PipelineSpec, parameters: Record<st
     if (value === null) continue;
     const [expected, matches] = MATCHES[param.parameterType];
     if (!matches(value)) {
-      problems.push(`parameter "${name}" is ${param.parameterType}: expected ${expected}, got ${JSON.stringify(value)}`);
+      problems.push(
+        `parameter "${name}" is ${param.parameterType}: expected ${expected}, got ${JSON.stringify(value)}`,
+      );
     }
   }
   if (problems.length > 0) {
