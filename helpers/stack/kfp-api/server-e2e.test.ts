@@ -2,6 +2,10 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../../checks/check.js';
+import type { SubmissionContext } from '../../checks/submission/context.js';
+import { runSucceeded } from '../../checks/submission/submission-checks.js';
+import { kfpClientFromConfig } from '../../clients/kfp/kfp-client.js';
 import { toEnv } from '../../config/export.js';
 import { resolveConfig } from '../../config/resolve.js';
 import { retryUntil } from '../../util/retry-until.js';
@@ -131,6 +135,25 @@ describe.skipIf(!runnable)('local KFP API with the real local runner (native sta
     ]);
     expect(states).toEqual(TASKS.map((name, i) => [name, i === 0 ? 'FAILED' : 'SKIPPED']));
     expect(done.run_details.task_details[0].error.message).toContain('ValueError: rows must be between');
+
+    // The submission stage's verdict on the same run, through the real client: FAILED, naming the task.
+    const { config } = resolveConfig({ env: {}, preset: 'local', flags: { 'kfp.host': base } });
+    const client = kfpClientFromConfig(config);
+    try {
+      const ctx = {
+        config,
+        client,
+        plan: {} as SubmissionContext['plan'],
+        session: { runId: run.run_id },
+        log: () => {},
+      };
+      const verdict = await runCheck(runSucceeded, ctx);
+      expect(verdict.status).toBe('failed');
+      expect(verdict.error).toMatch(new RegExp(`^run ${run.run_id} ended FAILED: task 'ingest' failed`));
+      expect(verdict.error).toContain('failed task: ingest');
+    } finally {
+      await client.close();
+    }
   }, 180_000);
 
   it('terminate during a task: CANCELING, then CANCELED, and the runner and its tasks are gone', async () => {
