@@ -10,6 +10,9 @@ export type PresetName = (typeof PRESETS)[number];
 /** The reference pipeline's compiled package, the default for preflight and submission. */
 export const REFERENCE_PIPELINE_PACKAGE = 'fixtures/poblesec/pipeline.yaml';
 
+/** The reference system's contract, the default for the contract stage and `kfp-e2e validate`. */
+export const REFERENCE_CONTRACT = 'fixtures/poblesec/contract.yaml';
+
 export type FlatValues = Record<string, unknown>;
 
 const sharedDefaults: FlatValues = {
@@ -23,6 +26,7 @@ const sharedDefaults: FlatValues = {
   'buckets.mlflowArtifacts': 'mlflow-artifacts',
   'buckets.pipelineRoot': 'mlpipeline',
   'pipeline.package': REFERENCE_PIPELINE_PACKAGE,
+  'pipeline.contract': REFERENCE_CONTRACT,
   'pipeline.imagePinning': 'error',
   'run.experiment': 'kfp-e2e',
   'run.dataset': 'PobleSec',

@@ -127,6 +127,10 @@ export const ConfigSchema = z.object({
   }),
   pipeline: z.object({
     package: setting(nonEmpty, { env: 'PIPELINE_PACKAGE', description: 'Compiled pipeline package (KFP v2 IR YAML)' }),
+    contract: setting(nonEmpty, {
+      env: 'E2E_CONTRACT',
+      description: 'Contract file (YAML/JSON): what a successful run leaves behind',
+    }),
     imagePinning: setting(z.enum(SEVERITIES), {
       env: 'IMAGE_PINNING',
       description: 'Severity of an unpinned executor image (error, warn, off)',
