@@ -8,6 +8,7 @@ import { registerPreflightCommand } from './preflight-command.js';
 import { registerProbeCommand } from './probe-command.js';
 import { registerStackCommand } from './stack-command.js';
 import { registerSubmitCommand } from './submit-command.js';
+import { registerValidateCommand } from './validate-command.js';
 
 const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
 
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerPreflightCommand(program);
   registerProbeCommand(program);
   registerStackCommand(program);
+  registerValidateCommand(program);
   registerSubmitCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MlflowErrorSchema, SearchExperimentsResponseSchema } from './mlflow-schemas.js';
+import {
+  GetModelVersionResponseSchema,
+  GetRunResponseSchema,
+  MlflowErrorSchema,
+  SearchExperimentsResponseSchema,
+} from './mlflow-schemas.js';
 
 /** As recorded from MLflow 3.17.2 (POST /api/2.0/mlflow/experiments/search, max_results 2). */
 const recorded = {
@@ -51,5 +56,34 @@ describe('MlflowErrorSchema', () => {
       sqlstate: 'KAM00',
     };
     expect(MlflowErrorSchema.parse(body).error_code).toBe('RESOURCE_DOES_NOT_EXIST');
+  });
+});
+
+describe('GetRunResponseSchema', () => {
+  it('reads NaN metrics (proto JSON writes them as strings) and a run without data', () => {
+    const parsed = GetRunResponseSchema.parse({
+      run: {
+        info: { run_id: 'r1', experiment_id: '1', status: 'RUNNING', start_time: '1700000000000' },
+        data: { metrics: [{ key: 'r2', value: 'NaN' }] },
+      },
+    });
+    expect(parsed.run.data.metrics[0]?.value).toBeNaN();
+    expect(parsed.run.data.params).toEqual([]);
+    expect(parsed.run.info.start_time).toBe(1_700_000_000_000);
+    expect(GetRunResponseSchema.parse({ run: { info: { run_id: 'r', experiment_id: '0' } } }).run.data.tags).toEqual(
+      [],
+    );
+  });
+
+  it('rejects a run without info, naming the field', () => {
+    const result = GetRunResponseSchema.safeParse({ run: {} });
+    expect(result.error?.issues[0]?.path).toEqual(['run', 'info']);
+  });
+});
+
+describe('GetModelVersionResponseSchema', () => {
+  it('parses a version with aliases and defaults empty lists', () => {
+    const parsed = GetModelVersionResponseSchema.parse({ model_version: { name: 'm', version: '3', status: 'READY' } });
+    expect(parsed.model_version).toMatchObject({ version: '3', aliases: [], tags: [] });
   });
 });

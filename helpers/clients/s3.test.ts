@@ -181,3 +181,121 @@ describe('s3Failure', () => {
     expect(error.hint).toContain('nothing listens on h:9000');
   });
 });
+
+describe('S3Store object reads: head, paginated list, streams with deadlines', () => {
+  let objectServer: TestServer;
+  beforeAll(async () => {
+    objectServer = await startHttpServer((req, res) => {
+      const [path = '', query = ''] = req.url.split('?');
+      const params = new URLSearchParams(query);
+      if (req.method === 'GET' && (path === '/b' || path === '/b/') && params.get('list-type') === '2') {
+        const second = params.get('continuation-token') === 'page-2';
+        const keys = second ? ['p/c'] : ['p/a', 'p/b'];
+        const contents = keys
+          .map(
+            (k) =>
+              `<Contents><Key>${k}</Key><Size>3</Size><ETag>"e-${k}"</ETag><LastModified>2024-01-01T00:00:00.000Z</LastModified></Contents>`,
+          )
+          .join('');
+        res.writeHead(200, { 'content-type': 'application/xml' });
+        return res.end(
+          `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>b</Name><Prefix>p/</Prefix><KeyCount>${keys.length}</KeyCount><IsTruncated>${!second}</IsTruncated>${second ? '' : '<NextContinuationToken>page-2</NextContinuationToken>'}${contents}</ListBucketResult>`,
+        );
+      }
+      if (req.method === 'HEAD' && path === '/b/present') {
+        res.writeHead(200, { 'content-length': '42', etag: '"abc"', 'last-modified': 'Mon, 01 Jan 2024 00:00:00 GMT' });
+        return res.end();
+      }
+      if (req.method === 'HEAD') {
+        res.writeHead(404);
+        return res.end();
+      }
+      if (path === '/b/stall') {
+        res.writeHead(200, { 'content-length': '1000' });
+        return void res.write('abc');
+      }
+      if (path === '/b/silent-body') {
+        res.writeHead(200, { 'content-length': '1000' });
+        return void res.flushHeaders();
+      }
+      res.writeHead(400);
+      res.end();
+    });
+  });
+  afterAll(() => objectServer.close());
+
+  const read = async (stream: AsyncIterable<unknown>) => {
+    const chunks: string[] = [];
+    for await (const c of stream) chunks.push(String(c));
+    return chunks.join('');
+  };
+
+  it('headObject: size, etag without quotes, last modified; 404 → undefined', async () => {
+    const s3 = store(objectServer.url);
+    try {
+      expect(await s3.headObject('b', 'present')).toEqual({
+        size: 42,
+        etag: 'abc',
+        lastModified: '2024-01-01T00:00:00.000Z',
+      });
+      expect(await s3.headObject('b', 'absent')).toBeUndefined();
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it('listObjects follows continuation tokens to the last page', async () => {
+    const s3 = store(objectServer.url);
+    try {
+      const before = objectServer.requests.length;
+      const listed = await s3.listObjects('b', 'p/');
+      expect(listed.map((o) => `${o.key}:${o.size}:${o.etag}`)).toEqual(['p/a:3:e-p/a', 'p/b:3:e-p/b', 'p/c:3:e-p/c']);
+      const lists = objectServer.requests.slice(before).map((r) => r.url);
+      expect(lists).toHaveLength(2);
+      expect(lists[1]).toContain('continuation-token=page-2');
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it('a transfer that stalls after the first bytes fails within the idle timeout, naming the object', async () => {
+    const s3 = store(objectServer.url, 'minioadmin', 5000);
+    try {
+      const started = performance.now();
+      const stream = await s3.getObjectStream('b', 'stall', { idleMs: 200 });
+      const error = await failure(read(stream));
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(error.message).toContain('GetObject s3://b/stall at');
+      expect(error.message).toContain('saw no data for 200 ms (idle)');
+      expect(error.hint).toContain('stalled');
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it('headers without a first byte fail within the first-byte deadline', async () => {
+    const s3 = store(objectServer.url, 'minioadmin', 5000);
+    try {
+      const started = performance.now();
+      const error = await failure(s3.getObjectStream('b', 'silent-body', { firstByteMs: 300 }).then(read));
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(error.message).toContain('(first byte)');
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it('a server that never answers the GetObject fails within the first-byte deadline', async () => {
+    const silent = await startSilentServer();
+    const s3 = store(silent.url, 'minioadmin', 5000);
+    try {
+      const started = performance.now();
+      const error = await failure(s3.getObjectStream('b', 'k', { firstByteMs: 300 }));
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(error.message).toContain('GetObject s3://b/k at');
+    } finally {
+      s3.destroy();
+      await silent.close();
+    }
+  });
+});

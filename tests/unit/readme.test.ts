@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { contractChecks } from '../../helpers/checks/contract/contract-checks.js';
+import { contractFileValid } from '../../helpers/checks/contract/contract-file.js';
+import { loadContract } from '../../helpers/checks/contract/load-contract.js';
 import { infrastructureChecks } from '../../helpers/checks/infrastructure/index.js';
 import { stackStarted } from '../../helpers/checks/infrastructure/stack-started.js';
 import { preflightChecks } from '../../helpers/checks/preflight/index.js';
@@ -13,7 +16,15 @@ import { PROJECT_ROOT } from '../../helpers/stack/project-paths.js';
 const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
 
 /** Every check the suite can report, whichever spec or command runs it. */
-const allChecks = [...preflightChecks, stackStarted, ...infrastructureChecks, ...submissionChecks];
+const referenceContract = loadContract(join(PROJECT_ROOT, 'fixtures/poblesec/contract.yaml'));
+const allChecks = [
+  ...preflightChecks,
+  stackStarted,
+  ...infrastructureChecks,
+  ...submissionChecks,
+  contractFileValid,
+  ...contractChecks(referenceContract),
+];
 
 function section(title: string): string {
   const start = readme.indexOf(`## ${title}\n`);

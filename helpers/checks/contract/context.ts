@@ -1,3 +1,4 @@
+import type { GatewayHealth } from '../../clients/gateway.js';
 import type { KfpClient } from '../../clients/kfp/kfp-client.js';
 import type { Run } from '../../clients/kfp/schemas.js';
 import type { ServiceClients } from '../../clients/service-clients.js';
@@ -24,6 +25,10 @@ export interface ContractFacts {
   aliasVersion?: string;
   /** What the gateway says it serves. */
   gatewayVersion?: string;
+  /** The gateway's health answer (absent when the gateway did not answer). */
+  gatewayHealth?: GatewayHealth;
+  /** The gateway's answer to the contract's sample request. */
+  gatewayPredictions?: number[];
 }
 
 export interface ContractContext {

@@ -1,0 +1,157 @@
+/**
+ * The contract stage reads objects of any size: a ≥ 1 GB predictions CSV is generated on disk
+ * (streamed, never in memory), uploaded to the stack's MinIO, then validated twice with the
+ * contract's CSV validator — through S3Store.getObjectStream (network + parsing) and from the
+ * local file (parsing alone) — measuring throughput and the process's peak RSS (sampled every 50 ms).
+ */
+
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { type CsvResult, type CsvRules, validateCsvStream } from '../helpers/checks/contract/csv-validator.js';
+import { S3Store } from '../helpers/clients/s3.js';
+import type { Config } from '../helpers/config/schema.js';
+
+export interface StreamFigures {
+  bytes: number;
+  rows: number;
+  seconds: number;
+  mbPerSecond: number;
+  peakRssMb: number;
+}
+
+export interface ContractStreamingResult extends StreamFigures {
+  /** RSS before the validation started. */
+  baselineRssMb: number;
+  violations: number;
+  uploadSeconds: number;
+  /** The same validation from the local file: parsing without the network. */
+  localDisk: StreamFigures;
+}
+
+/** The reference contract's predictions columns, with the pointer's model version rendered. */
+const RULES: CsvRules = {
+  columns: [
+    { name: 'timestamp', type: 'timestamp' },
+    { name: 'prediction', type: 'number', min: 0, max: 1000 },
+    { name: 'actual', type: 'number' },
+    { name: 'model_version', type: 'string', equals: '3' },
+  ],
+  rows: { min: 1 },
+};
+
+const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+/** Writes rows until the file holds at least `bytes`, waiting for drain: memory stays flat. */
+async function generate(file: string, bytes: number): Promise<number> {
+  const out = createWriteStream(file, { highWaterMark: 1 << 20 });
+  out.write('timestamp,prediction,actual,model_name,model_version\n');
+  const start = Date.UTC(2020, 0, 1);
+  let written = 0;
+  let row = 0;
+  while (written < bytes) {
+    const lines: string[] = [];
+    for (let i = 0; i < 10_000; i++, row++) {
+      const ts = new Date(start + row * 60_000).toISOString().replace('.000Z', 'Z');
+      lines.push(`${ts},${((row * 37) % 90_000) / 100},${((row * 53) % 80_000) / 100},poblesec-forecast,3\n`);
+    }
+    const block = lines.join('');
+    written += Buffer.byteLength(block);
+    if (!out.write(block)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return statSync(file).size;
+}
+
+async function measure(
+  open: () => Promise<AsyncIterable<Buffer | string>>,
+): Promise<StreamFigures & { result: CsvResult; baseline: number }> {
+  global.gc?.();
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  const started = performance.now();
+  try {
+    const result = await validateCsvStream(await open(), RULES);
+    const seconds = (performance.now() - started) / 1000;
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return {
+      bytes: result.bytes,
+      rows: result.rows,
+      seconds: Math.round(seconds * 100) / 100,
+      mbPerSecond: Math.round((result.bytes / 1e6 / seconds) * 10) / 10,
+      peakRssMb: mb(peak),
+      result,
+      baseline,
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+export async function benchContractStreaming(
+  config: Config,
+  options: { bytes?: number; log?: (line: string) => void } = {},
+): Promise<ContractStreamingResult> {
+  const target = options.bytes ?? Number(process.env.BENCH_CONTRACT_BYTES ?? 1.05e9);
+  const log = options.log ?? (() => {});
+  const dir = mkdtempSync(join(tmpdir(), 'kfp-e2e-contract-stream-'));
+  const file = join(dir, 'predictions.csv');
+  const bucket = config.buckets.predictions;
+  const key = `bench/contract-stream/${Date.now()}/predictions.csv`;
+  const store = new S3Store(config.minio, { timeoutMs: config.timeouts.requestMs });
+  // The upload is the bench's own set-up, not a suite operation: one PutObject of a file stream
+  // with its length (no multipart helper is installed), with a deadline sized for a gigabyte.
+  const uploader = new S3Client({
+    endpoint: config.minio.endpoint,
+    region: config.minio.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: config.minio.accessKey, secretAccessKey: config.minio.secretKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  try {
+    const size = await generate(file, target);
+    log(`contract streaming: generated ${mb(size)} MiB at ${file}`);
+    const uploadStarted = performance.now();
+    await uploader.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: createReadStream(file),
+        ContentLength: size,
+        ContentType: 'text/csv',
+      }),
+      { abortSignal: AbortSignal.timeout(10 * 60_000) },
+    );
+    const uploadSeconds = Math.round(((performance.now() - uploadStarted) / 1000) * 100) / 100;
+    log(`contract streaming: uploaded to s3://${bucket}/${key} in ${uploadSeconds} s`);
+
+    const remote = await measure(() => store.getObjectStream(bucket, key));
+    const local = await measure(async () => createReadStream(file));
+    const violations = Object.values(remote.result.counts).reduce((a, b) => a + b, 0);
+    if (remote.result.fatal || violations > 0 || remote.bytes !== size) {
+      throw new Error(
+        `the generated object did not validate cleanly: ${remote.result.fatal ?? ''} ${JSON.stringify(remote.result.violations.slice(0, 3))} (${remote.bytes} of ${size} bytes)`,
+      );
+    }
+    const strip = ({ result: _r, baseline: _b, ...figures }: typeof remote): StreamFigures => figures;
+    return {
+      ...strip(remote),
+      baselineRssMb: mb(remote.baseline),
+      violations,
+      uploadSeconds,
+      localDisk: strip(local),
+    };
+  } finally {
+    await store.deleteObject(bucket, key).catch(() => {});
+    store.destroy();
+    uploader.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
