@@ -9,7 +9,9 @@ import { NATIVE_PATHS } from '../../stack/project-paths.js';
 import { describeLast, retryUntil, WaitTimeoutError } from '../../util/retry-until.js';
 import { type Check, type CheckOutcome, fail, HintedError, pass, skip } from '../check.js';
 import type { ContractContext } from './context.js';
-import type { Contract, JsonTypeSpec } from './contract-schema.js';
+import type { Contract } from './contract-schema.js';
+import { formatJsonProblem, validateJsonShape } from './json-validator.js';
+import { renderTemplate, templateVars } from './templates.js';
 
 /**
  * The contract stage's clauses over services: the KFP run and its tasks, the MLflow run, metrics
@@ -55,24 +57,6 @@ const requires = (what: string, id: string) => skip(`requires ${what} (${id}), w
 
 // ---------------------------------------------------------------------------------------------
 // Templates and the pointer
-
-/**
- * Renders {dataset}, {identifier}, {run_id}, {buckets.<name>} and {pointer.<field>} in a contract
- * string. Unknown placeholders are left as they are, so a mismatch shows them.
- */
-export function renderTemplate(template: string, ctx: ContractContext): string {
-  const pointer = pointerDocument(ctx) ?? {};
-  return template.replace(/\{([a-zA-Z_][\w.]*)\}/g, (whole, name: string) => {
-    const [head, field] = name.split('.', 2);
-    let value: unknown;
-    if (name === 'dataset') value = ctx.config.run.dataset;
-    else if (name === 'identifier') value = ctx.config.run.identifier;
-    else if (name === 'run_id') value = ctx.run.runId;
-    else if (head === 'buckets' && field) value = (ctx.config.buckets as Record<string, string>)[field];
-    else if (head === 'pointer' && field) value = pointer[field];
-    return value === undefined || value === null ? whole : String(value);
-  });
-}
 
 function pointerDocument(ctx: ContractContext): Record<string, unknown> | undefined {
   const name = ctx.contract.pointer?.object;
@@ -226,7 +210,7 @@ export const mlflowRunFinished = contractCheck(
     const pointer = ctx.contract.pointer ? pointerFields(ctx, ['mlflow_run_id']) : undefined;
     if (pointer && !pointer.ok) return pointer.outcome;
     const mlflow = ctx.clients.mlflow;
-    const experimentName = renderTemplate(clause.experiment, ctx);
+    const experimentName = renderTemplate(clause.experiment, templateVars(ctx));
     Object.assign(evidence, { endpoint: mlflow.endpoint, experiment: experimentName });
     const experiment = await mlflow.getExperimentByName(experimentName);
     let runId: string;
@@ -615,36 +599,6 @@ export function gatewayServesPointerVersionCheck(pickupMs = GATEWAY_PICKUP_MS): 
 
 export const gatewayServesPointerVersion = gatewayServesPointerVersionCheck();
 
-/** Fields of `required` missing or of the wrong type in `value` (dotted paths). */
-export function shapeProblems(value: unknown, required: Record<string, JsonTypeSpec>, path = ''): string[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    return [`${path || '(body)'}: not an object`];
-  const problems: string[] = [];
-  for (const [field, spec] of Object.entries(required)) {
-    const at = path ? `${path}.${field}` : field;
-    const v = (value as Record<string, unknown>)[field];
-    if (v === undefined) problems.push(`${at}: missing`);
-    else if (typeof spec === 'object') problems.push(...shapeProblems(v, spec, at));
-    else if (!hasType(v, spec)) problems.push(`${at}: expected ${spec}, saw ${JSON.stringify(v)}`);
-  }
-  return problems;
-}
-
-function hasType(v: unknown, type: Exclude<JsonTypeSpec, object>): boolean {
-  switch (type) {
-    case 'array':
-      return Array.isArray(v);
-    case 'null':
-      return v === null;
-    case 'integer':
-      return Number.isInteger(v);
-    case 'object':
-      return v !== null && typeof v === 'object' && !Array.isArray(v);
-    default:
-      return typeof v === type;
-  }
-}
-
 export const gatewayPredict = contractCheck(
   'contract.gateway.predict',
   "the gateway answers the contract's sample request with the required shape",
@@ -657,7 +611,7 @@ export const gatewayPredict = contractCheck(
     const response = await gateway.predict(clause.request);
     const body = response.body;
     Object.assign(evidence, { status: response.status, latencyMs: response.latencyMs, body });
-    const problems = shapeProblems(body, clause.response.required);
+    const problems = validateJsonShape(body, clause.response).map(formatJsonProblem);
     const instances = clause.request.instances;
     if (Array.isArray(instances) && Array.isArray(body.predictions) && body.predictions.length !== instances.length)
       problems.push(`predictions: ${body.predictions.length} for ${instances.length} instances`);
