@@ -5,6 +5,7 @@ import { registerSecret } from '../config/mask.js';
 import type { Config } from '../config/schema.js';
 import { displayUrl, joinUrl } from './endpoint.js';
 import type { HttpClient, HttpResponse } from './http.js';
+import { authHeaders } from './kfp/auth.js';
 
 /**
  * GetHealthzResponse of the KFP API (backend/api/v2beta1/healthz.proto). Every field is optional:
@@ -60,28 +61,7 @@ export class KfpHealthClient {
   }
 }
 
-/** Authorization and user-identity headers for the KFP API, from the token or the token file. */
+/** Authorization and user-identity headers for the KFP API: the same as the KFP client sends. */
 export function kfpHeaders(settings: KfpSettings): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const token = settings.token ?? readToken(settings.tokenFile);
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (settings.userIdHeader && settings.userId) headers[settings.userIdHeader.toLowerCase()] = settings.userId;
-  return headers;
-}
-
-function readToken(file: string | undefined): string | undefined {
-  if (!file) return undefined;
-  let token: string;
-  try {
-    token = readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new HintedError(
-      `KFP token file ${file}: expected a readable file, saw ${code}`,
-      'check KFP_TOKEN_FILE (in a pod: /var/run/secrets/kubeflow/pipelines/token)',
-    );
-  }
-  // Read from disk, so resolveConfig never saw it: register it before it can reach any output.
-  registerSecret(token);
-  return token;
+  return authHeaders(settings);
 }
