@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { HintedError } from '../checks/check.js';
-import { registerSecret } from '../config/mask.js';
 import type { Config } from '../config/schema.js';
 import { displayUrl, joinUrl } from './endpoint.js';
 import type { HttpClient, HttpResponse } from './http.js';
