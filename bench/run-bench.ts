@@ -80,7 +80,10 @@ async function warmStartAndInfra(): Promise<{
   for (let i = 0; i < RUNS.pipeline; i++) {
     const result = await runReferencePipeline(ready, `bench-${i}`);
     pipeline.push(result.durationMs);
-    for (const task of result.tasks) (taskSamples[task.name] ??= []).push(task.duration_ms ?? 0);
+    for (const task of result.tasks) {
+      taskSamples[task.name] ??= [];
+      taskSamples[task.name]?.push(task.duration_ms ?? 0);
+    }
   }
   // A ≥ 1 GB predictions CSV through the contract's streaming validator, on the same MinIO.
   const contractStreaming = await benchContractStreaming(ready);

@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import { type ContractContext, type ContractRun } from '../../helpers/checks/contract/context.js';
+import type { ContractContext, ContractRun } from '../../helpers/checks/contract/context.js';
 import { contractChecks } from '../../helpers/checks/contract/contract-checks.js';
 import { contractFileValid, loadContractFile } from '../../helpers/checks/contract/contract-file.js';
 import { kfpClientFromConfig } from '../../helpers/clients/kfp/kfp-client.js';

@@ -222,8 +222,14 @@ export class CsvValidator {
         return;
       }
       const n = Number(text);
-      if (rule.min !== undefined && n < rule.min) return this.#violate(rule.name, row, line, value, `>= ${rule.min}`);
-      if (rule.max !== undefined && n > rule.max) return this.#violate(rule.name, row, line, value, `<= ${rule.max}`);
+      if (rule.min !== undefined && n < rule.min) {
+        this.#violate(rule.name, row, line, value, `>= ${rule.min}`);
+        return;
+      }
+      if (rule.max !== undefined && n > rule.max) {
+        this.#violate(rule.name, row, line, value, `<= ${rule.max}`);
+        return;
+      }
       if (rule.equals !== undefined && (p.equalsNumber === undefined ? text !== rule.equals : n !== p.equalsNumber)) {
         this.#violate(rule.name, row, line, value, `equal to "${rule.equals}"`);
       }

@@ -27,7 +27,7 @@ export function pipeline(gen: Generation, name = 'poblesec-forecast', id: string
   const common = {
     pipeline_id: id,
     display_name: name,
-    description: 'kfp-e2e:sha256=' + 'a'.repeat(64),
+    description: `kfp-e2e:sha256=${'a'.repeat(64)}`,
     created_at: '2025-03-04T09:15:22Z',
   };
   return gen === 'v1gw' ? common : { ...common, name, namespace: 'kubeflow-user-example-com' };

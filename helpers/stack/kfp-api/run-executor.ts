@@ -137,7 +137,7 @@ export class RunExecutor {
       return undefined;
     });
     // Deleted or terminated meanwhile; or the server is stopping: a PENDING run waits for the next start.
-    if (!run || run.state !== 'PENDING' || this.#stopping) return;
+    if (run?.state !== 'PENDING' || this.#stopping) return;
     const dir = join(this.#options.workDir, 'runs', runId);
     const packageFile = join(dir, 'pipeline.yaml');
     const root = join(dir, 'pipeline-root');
