@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,8 +12,10 @@ import { type KfpClient, kfpClientFromConfig } from '../../helpers/clients/kfp/k
 import { submitRun } from '../../helpers/clients/kfp/submit-run.js';
 import { waitForRun } from '../../helpers/clients/kfp/wait-for-run.js';
 import { type ServiceClients, serviceClients } from '../../helpers/clients/service-clients.js';
+import { toEnv } from '../../helpers/config/export.js';
 import { resolveConfig } from '../../helpers/config/resolve.js';
 import type { Config } from '../../helpers/config/schema.js';
+import { ValidationReportSchema } from '../../helpers/report/schema.js';
 import { acquireLocalStack, type LocalStackHandle } from '../../helpers/stack/lifecycle.js';
 import { freePort } from '../../helpers/stack/native/free-port.js';
 import { type NativeGateway, startGateway } from '../../helpers/stack/native/gateway.js';
@@ -144,6 +147,25 @@ describe.skipIf(!nativeAvailability().available)(
       expect(results.map((r) => r.id)).toHaveLength(17);
       expect(idsWith(results, 'passed'), summarise(results)).toHaveLength(results.length);
     }, 120_000);
+
+    it('kfp-e2e validate --run-id reproduces the verdict outside Vitest', async () => {
+      const inProcess = await evaluate(base);
+      const output = join(mkdtempSync(join(tmpdir(), 'validate-')), 'report.json');
+      const cli = spawnSync(
+        process.execPath,
+        [join(PROJECT_ROOT, 'bin/kfp-e2e.mjs'), 'validate', '--run-id', base.run.runId, '--json', '--output', output],
+        {
+          cwd: PROJECT_ROOT,
+          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...toEnv(config) },
+          encoding: 'utf8',
+          timeout: 120_000,
+        },
+      );
+      expect(cli.status, cli.stderr).toBe(0);
+      const report = ValidationReportSchema.parse(JSON.parse(cli.stdout));
+      const verdicts = (results: { id: string; status: string }[]) => results.map((r) => `${r.id}=${r.status}`);
+      expect(verdicts(report.checks)).toEqual(['contract.file.valid=passed', ...verdicts(inProcess)]);
+    }, 180_000);
 
     it('(a) processed data deleted → only object-processed-data fails, naming the key', async () => {
       const { bucket, key } = processed();
