@@ -85,11 +85,11 @@ async function main(): Promise<void> {
   const native = process.env.SETUP_NATIVE === '1' || !runtime.available;
   console.log(
     native
-      ? `• no container runtime answers (${runtime.detail}): provisioning native servers`
+      ? `• ${runtime.available ? 'SETUP_NATIVE=1' : 'no container runtime answers (Docker/Podman socket, DOCKER_HOST)'}: provisioning the native servers`
       : `• container runtime found (${runtime.detail}): containers will run the servers`,
   );
-  await pythonVenv();
-  if (native) await Promise.all([postgres(), minio()]);
+  // Independent steps, run side by side: the MinIO build and the pip install are the long ones.
+  await Promise.all([pythonVenv(), ...(native ? [postgres(), minio()] : [])]);
   console.log(`setup done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
