@@ -19,6 +19,11 @@ import {
 } from './contract-check-support.js';
 import { formatJsonProblem, validateJsonShape } from './json-validator.js';
 
+/**
+ * The contract's gateway clause and its cross-checks: health, the version served, a sample
+ * prediction (and that model's own answer for it), and a latency budget.
+ */
+
 export function gatewayOf(ctx: ContractContext): GatewayClient | undefined {
   return ctx.clients.gateway;
 }
@@ -163,11 +168,6 @@ export const REFERENCE_SCRIPT = `
 import json, os, sys
 import numpy as np, pandas as pd
 import mlflow
-
-/**
- * The contract's gateway clause and its cross-checks: health, the version served, a sample
- * prediction (and that model's own answer for it), and a latency budget.
- */
 from poblesec.features import RAW_FEATURES, engineer_features, model_feature_columns
 req = json.loads(sys.stdin.read())
 mlflow.set_tracking_uri(os.environ["MLFLOW_TRACKING_URI"])
