@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
-import { CONFIG_KEYS } from '../config/keys.js';
+import { CONFIG_KEYS, configValueAt } from '../config/keys.js';
 import { MASK } from '../config/mask.js';
 import { action } from './action.js';
 import { addConfigOptions, type ConfigOptions, configFromOptions } from './config-options.js';
 import { EXIT, out, paint } from './output.js';
-
-function valueAt(config: object, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], config);
-}
 
 export function registerConfigCommand(program: Command): void {
   addConfigOptions(
@@ -26,7 +22,7 @@ export function registerConfigCommand(program: Command): void {
       const resolved = configFromOptions(options);
       const keys: Record<string, { value: unknown; source: string; env: string }> = {};
       for (const key of CONFIG_KEYS) {
-        const value = valueAt(resolved.config, key.path);
+        const value = configValueAt(resolved.config, key.path);
         if (value === undefined) continue;
         keys[key.path] = {
           value: key.secret ? MASK : value,

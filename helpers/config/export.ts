@@ -1,9 +1,5 @@
-import { CONFIG_KEYS } from './keys.js';
+import { CONFIG_KEYS, configValueAt } from './keys.js';
 import type { Config } from './schema.js';
-
-function valueAt(config: Config, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], config);
-}
 
 /**
  * The configuration as environment variables (the same names the suite reads), for child
@@ -12,7 +8,7 @@ function valueAt(config: Config, path: string): unknown {
 export function toEnv(config: Config): Record<string, string> {
   const env: Record<string, string> = {};
   for (const key of CONFIG_KEYS) {
-    const value = valueAt(config, key.path);
+    const value = configValueAt(config, key.path);
     if (value !== undefined) env[key.env] = String(value);
   }
   return env;
@@ -25,7 +21,7 @@ export function toEnv(config: Config): Record<string, string> {
 export function toRuntimeParameters(config: Config): Record<string, string> {
   const params: Record<string, string> = {};
   for (const key of CONFIG_KEYS) {
-    const value = valueAt(config, key.path);
+    const value = configValueAt(config, key.path);
     if (value !== undefined && !key.secret) params[key.env.toLowerCase()] = String(value);
   }
   return params;

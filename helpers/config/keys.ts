@@ -32,3 +32,8 @@ export function findKey(path: string): ConfigKey | undefined {
 }
 
 export const SECRET_PATHS: ReadonlySet<string> = new Set(CONFIG_KEYS.filter((k) => k.secret).map((k) => k.path));
+
+/** The value at a dotted key (`minio.endpoint`) of a resolved configuration. */
+export function configValueAt(config: object, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], config);
+}

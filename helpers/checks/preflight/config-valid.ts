@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { ConfigError, type ConfigSource } from '../../config/config-error.js';
-import { findKey } from '../../config/keys.js';
+import { configValueAt, findKey } from '../../config/keys.js';
 import { MASK } from '../../config/mask.js';
 import { type Config, ConfigSchema } from '../../config/schema.js';
 import { type Check, fail, HintedError, pass } from '../check.js';
@@ -66,7 +66,7 @@ export function formatProblems(
   sources: Readonly<Record<string, ConfigSource>> = {},
 ): string {
   const lines = problems.map((problem) => {
-    const value = valueAt(config, problem.key);
+    const value = configValueAt(config, problem.key);
     const key = findKey(problem.key);
     if (value === undefined || value === '') return `${problem.key} — not set — ${problem.expected}`;
     const source = sources[problem.key];
@@ -109,10 +109,6 @@ export const configValid: Check<Pick<PreflightContext, 'config' | 'sources'>> = 
  */
 export function withConfigHint(error: unknown): unknown {
   return error instanceof ConfigError ? new HintedError(error.message, CONFIG_HINT, { cause: error }) : error;
-}
-
-function valueAt(config: Config, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], config);
 }
 
 function isReadable(path: string): boolean {

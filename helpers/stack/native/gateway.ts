@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { request } from 'undici';
 import { toEnv } from '../../config/export.js';
 import type { Config } from '../../config/schema.js';
 import { NATIVE_PATHS, PROJECT_ROOT } from '../project-paths.js';
 import { StackStartError } from '../stack-start-error.js';
 import { ManagedProcess } from './managed-process.js';
-import { waitReady } from './wait-ready.js';
+import { httpOk, waitReady } from './wait-ready.js';
 
 export const REFERENCE_SYSTEM_DIR = join(PROJECT_ROOT, 'fixtures', 'poblesec');
 
@@ -53,18 +52,9 @@ export async function startGateway(options: GatewayOptions): Promise<NativeGatew
     persistent: options.persistent,
   });
   const url = `http://127.0.0.1:${options.port}`;
-  const readyMs = await waitReady(
-    server,
-    async () => {
-      const response = await request(`${url}/health`, {
-        headersTimeout: 1000,
-        bodyTimeout: 1000,
-        signal: AbortSignal.timeout(1500),
-      });
-      await response.body.dump();
-      return response.statusCode === 200;
-    },
-    { timeoutMs: 60_000, hint: 'the gateway needs MinIO and MLflow; see its log above' },
-  );
+  const readyMs = await waitReady(server, () => httpOk(`${url}/health`), {
+    timeoutMs: 60_000,
+    hint: 'the gateway needs MinIO and MLflow; see its log above',
+  });
   return { process: server, url, readyMs };
 }

@@ -1,12 +1,11 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { request } from 'undici';
 import { toEnv } from '../../config/export.js';
 import type { Config } from '../../config/schema.js';
 import { PROJECT_ROOT } from '../project-paths.js';
 import { ManagedProcess } from './managed-process.js';
-import { waitReady } from './wait-ready.js';
+import { httpOk, waitReady } from './wait-ready.js';
 
 export interface KfpApiOptions {
   dir: string;
@@ -43,21 +42,9 @@ export async function startKfpApiProcess(options: KfpApiOptions): Promise<KfpApi
     persistent: options.persistent,
   });
   const url = `http://127.0.0.1:${options.port}`;
-  const readyMs = await waitReady(
-    server,
-    async () => {
-      const response = await request(`${url}/apis/v2beta1/healthz`, {
-        headersTimeout: 1000,
-        bodyTimeout: 1000,
-        signal: AbortSignal.timeout(1500),
-      });
-      await response.body.dump();
-      return response.statusCode === 200;
-    },
-    {
-      timeoutMs: 60_000,
-      hint: 'the local KFP API keeps its state in the stack PostgreSQL (database kfp); see its log above',
-    },
-  );
+  const readyMs = await waitReady(server, () => httpOk(`${url}/apis/v2beta1/healthz`), {
+    timeoutMs: 60_000,
+    hint: 'the local KFP API keeps its state in the stack PostgreSQL (database kfp); see its log above',
+  });
   return { process: server, url, readyMs };
 }
