@@ -46,6 +46,7 @@ export class HintedError extends Error {
  * exception's message (masked), not a crash of the run.
  */
 export async function runCheck<Ctx>(check: Check<Ctx>, ctx: Ctx): Promise<CheckResult> {
+  const startedAt = new Date();
   const started = performance.now();
   let outcome: CheckOutcome;
   try {
@@ -55,16 +56,22 @@ export async function runCheck<Ctx>(check: Check<Ctx>, ctx: Ctx): Promise<CheckR
     const hint = error instanceof HintedError ? error.hint : undefined;
     outcome = fail(message, hint);
   }
-  return toResult(check, outcome, performance.now() - started);
+  return toResult(check, outcome, performance.now() - started, startedAt);
 }
 
-export function toResult<Ctx>(check: Check<Ctx>, outcome: CheckOutcome, durationMs: number): CheckResult {
+export function toResult<Ctx>(
+  check: Check<Ctx>,
+  outcome: CheckOutcome,
+  durationMs: number,
+  startedAt: Date = new Date(),
+): CheckResult {
   const result: CheckResult = {
     id: check.id,
     stage: check.stage,
     title: check.title,
     status: outcome.status,
     durationMs: Math.round(durationMs * 10) / 10,
+    startedAt: startedAt.toISOString(),
     evidence: maskDeep(outcome.evidence),
   };
   if (outcome.status === 'failed') {

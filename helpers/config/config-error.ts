@@ -1,6 +1,6 @@
 import { maskText } from './mask.js';
 
-export type ConfigSource = 'flag' | 'env' | 'file' | 'stack' | 'default';
+export type ConfigSource = 'flag' | 'env' | 'file' | 'stack' | 'discovered' | 'default';
 
 export interface ConfigIssue {
   key: string;

@@ -15,6 +15,17 @@ export const REFERENCE_CONTRACT = 'fixtures/poblesec/contract.yaml';
 
 export type FlatValues = Record<string, unknown>;
 
+/** Service names of a standard install, overridable per service (`cluster.services.*`). */
+export const DEFAULT_SERVICES = {
+  kfp: 'ml-pipeline',
+  kfpUi: 'ml-pipeline-ui',
+  minio: 'minio-service',
+  mlflow: 'mlflow',
+  gateway: 'fastapi-app',
+  postgres: 'postgres',
+} as const;
+export type ServiceKey = keyof typeof DEFAULT_SERVICES;
+
 const sharedDefaults: FlatValues = {
   'kfp.pathPrefix': '',
   'minio.region': 'us-east-1',
@@ -33,6 +44,9 @@ const sharedDefaults: FlatValues = {
   'run.identifier': 'kfp-e2e',
   'timeouts.requestMs': 5000,
   'timeouts.runMs': 900_000,
+  'cluster.kubectl': 'kubectl',
+  'cluster.discovery': 'auto',
+  ...Object.fromEntries(Object.entries(DEFAULT_SERVICES).map(([key, name]) => [`cluster.services.${key}`, name])),
 };
 
 const localDefaults: FlatValues = {
@@ -53,18 +67,29 @@ const localDefaults: FlatValues = {
   'postgres.password': 'pg-local-secret',
 };
 
+/** Values given above the preset layer that the cluster defaults follow. */
+export interface ClusterNaming {
+  /** Namespace of the platform services (`cluster.namespace`, else `kfp.namespace`). */
+  servicesNamespace: string;
+  services: Partial<Record<ServiceKey, string>>;
+}
+
 /** In-cluster service DNS names of a standard install; every name follows the namespace. */
-function clusterDefaults(namespace: string): FlatValues {
-  const svc = (name: string) => `${name}.${namespace}.svc.cluster.local`;
+function clusterDefaults(namespace: string, naming: ClusterNaming): FlatValues {
+  const svc = (key: ServiceKey) => {
+    const ref = naming.services[key] ?? DEFAULT_SERVICES[key];
+    const [ns, name] = ref.includes('/') ? ref.split('/', 2) : [naming.servicesNamespace, ref];
+    return `${name}.${ns}.svc.cluster.local`;
+  };
   return {
     target: 'cluster',
     stack: 'external',
-    'kfp.host': `http://${svc('ml-pipeline')}:8888`,
-    'kfp.uiHost': `http://${svc('ml-pipeline-ui')}:80`,
+    'kfp.host': `http://${svc('kfp')}:8888`,
+    'kfp.uiHost': `http://${svc('kfpUi')}:80`,
     'kfp.namespace': namespace,
-    'minio.endpoint': `http://${svc('minio-service')}:9000`,
+    'minio.endpoint': `http://${svc('minio')}:9000`,
     'mlflow.trackingUri': `http://${svc('mlflow')}:5000`,
-    'gateway.url': `http://${svc('fastapi-app')}:8000`,
+    'gateway.url': `http://${svc('gateway')}:8000`,
     'postgres.host': svc('postgres'),
     'postgres.port': 5432,
     'postgres.database': 'mlflow',
@@ -81,13 +106,17 @@ const clusterDevSecrets: FlatValues = {
 
 export const DEFAULT_NAMESPACE = 'kubeflow';
 
-export function presetDefaults(preset: PresetName, namespace = DEFAULT_NAMESPACE): FlatValues {
+export function presetDefaults(
+  preset: PresetName,
+  namespace = DEFAULT_NAMESPACE,
+  naming: ClusterNaming = { servicesNamespace: namespace, services: {} },
+): FlatValues {
   switch (preset) {
     case 'local':
       return { ...sharedDefaults, ...localDefaults };
     case 'cluster':
-      return { ...sharedDefaults, ...clusterDefaults(namespace), ...clusterDevSecrets };
+      return { ...sharedDefaults, ...clusterDefaults(namespace, naming), ...clusterDevSecrets };
     case 'prod':
-      return { ...sharedDefaults, ...clusterDefaults(namespace) };
+      return { ...sharedDefaults, ...clusterDefaults(namespace, naming) };
   }
 }

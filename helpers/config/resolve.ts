@@ -3,7 +3,14 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError, type ConfigIssue, type ConfigSource } from './config-error.js';
 import { CONFIG_KEYS, type ConfigKey, findKey } from './keys.js';
 import { MASK, maskText, registerSecret } from './mask.js';
-import { DEFAULT_NAMESPACE, type FlatValues, PRESETS, type PresetName, presetDefaults } from './presets.js';
+import {
+  DEFAULT_NAMESPACE,
+  DEFAULT_SERVICES,
+  type FlatValues,
+  PRESETS,
+  type PresetName,
+  presetDefaults,
+} from './presets.js';
 import { type Config, ConfigSchema } from './schema.js';
 
 /** Names of the environment variables that steer resolution itself. */
@@ -19,6 +26,8 @@ export interface ResolveInput {
   preset?: string;
   /** Endpoints and credentials of a running local stack: for the local target they win over all. */
   stack?: FlatValues;
+  /** Endpoints discovered in the cluster (port-forwards): above the preset, below everything given. */
+  discovered?: FlatValues;
 }
 
 export interface ResolvedConfig {
@@ -49,12 +58,30 @@ export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
     ['env', envLayer, (key) => key.env],
     ['file', fileLayer, () => filePath],
   ];
-  const namespace = pick('kfp.namespace', layers);
-  const defaults = presetDefaults(preset, typeof namespace?.value === 'string' ? namespace.value : DEFAULT_NAMESPACE);
+  const givenText = (path: string) => {
+    const value = pick(path, layers)?.value;
+    return typeof value === 'string' ? value : undefined;
+  };
+  const namespace = givenText('kfp.namespace') ?? DEFAULT_NAMESPACE;
+  const services = Object.fromEntries(
+    Object.keys(DEFAULT_SERVICES).flatMap((key) => {
+      const value = givenText(`cluster.services.${key}`);
+      return value ? [[key, value]] : [];
+    }),
+  );
+  const defaults = presetDefaults(preset, namespace, {
+    servicesNamespace: givenText('cluster.namespace') ?? namespace,
+    services,
+  });
   const stackWins = preset === 'local' && input.stack !== undefined;
   const ordered: typeof layers = [
     ...(stackWins ? [['stack', input.stack ?? {}, () => 'local stack'] as (typeof layers)[number]] : []),
     ...layers,
+    // Endpoints found through kubectl and port-forwarded: above the preset's in-cluster DNS names,
+    // below anything the user gave.
+    ...(input.discovered
+      ? [['discovered', input.discovered, () => 'kubectl discovery'] as (typeof layers)[number]]
+      : []),
     ['default', defaults, () => `preset ${preset}`],
   ];
 

@@ -40,6 +40,12 @@ const milliseconds = z.coerce.number({ error: 'expected milliseconds' }).int().p
 export const TARGETS = ['local', 'cluster'] as const;
 export const STACK_PROVIDERS = ['auto', 'testcontainers', 'native', 'external'] as const;
 export const SEVERITIES = ['error', 'warn', 'off'] as const;
+export const DISCOVERY_MODES = ['auto', 'off'] as const;
+
+/** A Kubernetes service, `name` or `namespace/name` (DNS-1035 labels). */
+const serviceRef = z
+  .string()
+  .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z]([-a-z0-9]*[a-z0-9])?$/, 'expected a service name or namespace/name');
 
 export const ConfigSchema = z.object({
   target: setting(z.enum(TARGETS), {
@@ -67,11 +73,41 @@ export const ConfigSchema = z.object({
       env: 'KFP_TOKEN_FILE',
       description: 'File holding the KFP bearer token',
     }),
+    tokenCommand: setting(nonEmpty.optional(), {
+      env: 'KFP_TOKEN_COMMAND',
+      description: 'Command printing the KFP bearer token (e.g. kubectl create token …), run once per process',
+    }),
     userIdHeader: setting(nonEmpty.optional(), {
       env: 'KFP_USER_ID_HEADER',
       description: 'Header carrying the user identity (e.g. kubeflow-userid) in multi-user installs',
     }),
     userId: setting(nonEmpty.optional(), { env: 'KFP_USER_ID', description: 'Value of the user identity header' }),
+  }),
+  cluster: z.object({
+    namespace: setting(nonEmpty.optional(), {
+      env: 'E2E_CLUSTER_NAMESPACE',
+      description: 'Namespace of the platform services (defaults to KFP_NAMESPACE)',
+    }),
+    kubeContext: setting(nonEmpty.optional(), {
+      env: 'KUBE_CONTEXT',
+      description: 'kubectl context to discover services in (defaults to the current context)',
+    }),
+    kubectl: setting(nonEmpty, {
+      env: 'KUBECTL',
+      description: 'kubectl executable used for discovery and diagnostics',
+    }),
+    discovery: setting(z.enum(DISCOVERY_MODES), {
+      env: 'E2E_DISCOVERY',
+      description: 'auto: endpoints not given are discovered through kubectl and port-forwarded; off: never',
+    }),
+    services: z.object({
+      kfp: setting(serviceRef, { env: 'SVC_KFP', description: 'KFP API service ([namespace/]name)' }),
+      kfpUi: setting(serviceRef, { env: 'SVC_KFP_UI', description: 'KFP UI service ([namespace/]name)' }),
+      minio: setting(serviceRef, { env: 'SVC_MINIO', description: 'MinIO service ([namespace/]name)' }),
+      mlflow: setting(serviceRef, { env: 'SVC_MLFLOW', description: 'MLflow tracking service ([namespace/]name)' }),
+      gateway: setting(serviceRef, { env: 'SVC_GATEWAY', description: 'Model gateway service ([namespace/]name)' }),
+      postgres: setting(serviceRef, { env: 'SVC_POSTGRES', description: 'PostgreSQL service ([namespace/]name)' }),
+    }),
   }),
   minio: z.object({
     endpoint: setting(httpUrl, { env: 'MINIO_ENDPOINT', description: 'MinIO / S3 endpoint URL' }),

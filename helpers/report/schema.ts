@@ -17,6 +17,8 @@ export const CheckResultSchema = z.object({
   title: z.string().min(1),
   status: CheckStatusSchema,
   durationMs: z.number().nonnegative(),
+  /** When the check began: with durationMs, its bar on the report's timeline. */
+  startedAt: z.iso.datetime().optional(),
   /** What was observed, attached by the check itself. */
   evidence: z.record(z.string(), z.unknown()),
   error: z.string().optional(),
