@@ -173,7 +173,15 @@ describe('toResult', () => {
   it('keeps only the fields that belong to the status', () => {
     const c = check(() => pass());
     const passed = toResult(c, pass(), 1);
-    expect(Object.keys(passed).sort()).toEqual(['durationMs', 'evidence', 'id', 'stage', 'startedAt', 'status', 'title']);
+    expect(Object.keys(passed).sort()).toEqual([
+      'durationMs',
+      'evidence',
+      'id',
+      'stage',
+      'startedAt',
+      'status',
+      'title',
+    ]);
     const skipped = toResult(c, skip('because'), 0);
     expect(skipped.reason).toBe('because');
     expect(skipped.error).toBeUndefined();
