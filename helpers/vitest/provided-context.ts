@@ -1,3 +1,4 @@
+import type { ClusterAccess } from '../cluster/cluster-access.js';
 import type { FlatValues } from '../config/presets.js';
 import type { ServiceName } from '../stack/provider.js';
 
@@ -10,6 +11,10 @@ export interface StackFacts {
   services: ServiceName[];
   /** Set when the stack could not start: service, log tail, what to try. */
   startError?: string;
+  /** Cluster target: the kube context, and the endpoints discovered and port-forwarded. */
+  cluster?: ClusterAccess;
+  /** Config values of the port-forwarded endpoints (the `discovered` layer of the configuration). */
+  discovered?: FlatValues;
 }
 
 declare module 'vitest' {

@@ -10,6 +10,7 @@ let cached: ResolvedConfig | undefined;
  * Throws ConfigError (listing every problem) when invalid; the preflight config check reports it.
  */
 export function suiteConfig(): ResolvedConfig {
-  cached ??= resolveConfig({ stack: inject('stack').values });
+  const stack = inject('stack');
+  cached ??= resolveConfig({ stack: stack.values, ...(stack.discovered ? { discovered: stack.discovered } : {}) });
   return cached;
 }

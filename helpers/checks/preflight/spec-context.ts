@@ -1,8 +1,10 @@
+import type { ClusterAccess } from '../../cluster/cluster-access.js';
 import { ConfigError } from '../../config/config-error.js';
 import type { ResolvedConfig } from '../../config/resolve.js';
 import { PROJECT_ROOT } from '../../stack/project-paths.js';
 import { type Check, skip } from '../check.js';
 import { firstLine } from './bullet-list.js';
+import { type ClusterPreflightContext, runningInCluster } from './cluster/index.js';
 import { withConfigHint } from './config-valid.js';
 import { type PreflightContext, preflightContextOf } from './context.js';
 import { parseParamList } from './runtime-params.js';
@@ -49,6 +51,25 @@ export function gatedPreflightContext(
     if (cause instanceof ConfigError) return { configError: firstLine(cause.message) };
     throw error;
   }
+}
+
+/** The context of the cluster preflight checks: the suite's configuration and what the setup learned of the cluster. */
+export function gatedClusterContext(
+  resolve: () => ResolvedConfig,
+  cluster: ClusterAccess | undefined,
+): ConfigGated<ClusterPreflightContext> {
+  const gated = gatedPreflightContext(resolve);
+  if ('configError' in gated) return gated;
+  return {
+    ctx: {
+      config: gated.ctx.config,
+      sources: gated.ctx.sources ?? {},
+      cluster,
+      packagePath: gated.ctx.packagePath,
+      projectRoot: gated.ctx.projectRoot,
+      inCluster: runningInCluster(),
+    },
+  };
 }
 
 /**
