@@ -10,13 +10,16 @@ function junitClassname({ filepath }: { filepath: string }): string {
   return `${stage}.${basename(path).replace(/\.(spec|test)\.ts$/, '')}`;
 }
 
+/** Where the reports go (E2E_REPORTS_DIR, default reports/): a nested run must not overwrite the outer one's. */
+const reportsDir = process.env.E2E_REPORTS_DIR ?? 'reports';
+
 export default defineConfig({
   test: {
     sequence: { sequencer: StageSequencer },
     reporters: [
       'default',
-      ['junit', { outputFile: 'reports/junit.xml', classnameTemplate: junitClassname, suiteName: 'kfp-e2e' }],
-      ['./helpers/report/validation-reporter.ts', { outputFile: 'reports/validation-report.json' }],
+      ['junit', { outputFile: `${reportsDir}/junit.xml`, classnameTemplate: junitClassname, suiteName: 'kfp-e2e' }],
+      ['./helpers/report/validation-reporter.ts', { outputFile: `${reportsDir}/validation-report.json` }],
     ],
     projects: [
       {

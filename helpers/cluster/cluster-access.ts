@@ -11,7 +11,15 @@ export interface ClusterAccess {
     /** Discovery was not needed (every endpoint given) or is off (`E2E_DISCOVERY=off`). */
     | { status: 'not-used'; reason: string };
   /** Namespace of the platform services, and whether kubectl saw it. */
-  namespace?: { name: string; exists: boolean };
+  namespace?: {
+    name: string;
+    exists: boolean;
+    /**
+     * Set when kubectl could not tell (e.g. Forbidden: many users may not read namespaces); `exists`
+     * then says only whether a service was found in it.
+     */
+    error?: string;
+  };
   /** Endpoints found in the cluster and reached through a port-forward the suite opened. */
   forwarded: ForwardedEndpoint[];
   /** Endpoint keys the user did not give and discovery could not provide, with the reason. */
@@ -23,8 +31,16 @@ export interface ForwardedEndpoint {
   key: string;
   service: string;
   namespace: string;
+  /** The service port forwarded to. */
   remotePort: number;
+  /** The pod port behind it, as kubectl reported it (the service's target port). */
+  podPort?: number;
   localPort: number;
   /** The value given to the config key: `http://127.0.0.1:<localPort>` or, for PostgreSQL, the host. */
   value: string;
+  /**
+   * Set (in place, on the object openClusterAccess returned) when kubectl exited on its own, e.g.
+   * "port-forward to service/mlflow (namespace kubeflow) is down: kubectl exited with code 1: …".
+   */
+  down?: string;
 }

@@ -1,4 +1,6 @@
 import type { TestProject } from 'vitest/node';
+import { runningInCluster } from '../checks/preflight/cluster/context.js';
+import { type ClusterAccessSession, openClusterAccess } from '../cluster/discover.js';
 import { ConfigError } from '../config/config-error.js';
 import { maskDeep, maskText } from '../config/mask.js';
 import { resolveConfig } from '../config/resolve.js';
@@ -6,6 +8,7 @@ import { beginRun, STAGE_GATE_FILE } from '../report/run-context.js';
 import type { StackFacts } from '../vitest/provided-context.js';
 import { acquireLocalStack, type LocalStackHandle } from './lifecycle.js';
 import type { ServiceName } from './provider.js';
+import { ReaperHandle } from './reaper-handle.js';
 
 const ALL_SERVICES: ServiceName[] = ['postgres', 'minio', 'mlflow', 'kfp', 'gateway'];
 
@@ -22,11 +25,26 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const startedAt = new Date().toISOString();
   let facts: StackFacts;
   let handle: LocalStackHandle | undefined;
+  let cluster: { session: ClusterAccessSession; reaper: ReaperHandle } | undefined;
   let target: 'local' | 'cluster' = 'local';
   try {
-    const { config } = resolveConfig();
+    const resolved = resolveConfig();
+    const { config } = resolved;
     target = config.target;
-    if (config.target === 'cluster' || config.stack === 'external') {
+    if (config.target === 'cluster' && !runningInCluster()) {
+      // Endpoints not given are found through kubectl and port-forwarded; the reaper stops the
+      // forwards should this process be killed before the teardown runs.
+      const reaper = ReaperHandle.start();
+      const session = await openClusterAccess(resolved, { log, trackPid: (pid) => reaper.trackPid(pid) });
+      cluster = { session, reaper };
+      facts = {
+        provider: 'external',
+        values: {},
+        services: ALL_SERVICES,
+        cluster: session.access,
+        discovered: session.discovered,
+      };
+    } else if (config.target === 'cluster' || config.stack === 'external') {
       facts = { provider: 'external', values: {}, services: ALL_SERVICES };
     } else {
       const persistent = /^(1|true|yes)$/i.test(process.env.STACK_REUSE ?? '');
@@ -51,7 +69,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let masked: Record<string, unknown> = {};
   let sources: Record<string, string> = {};
   try {
-    const resolved = resolveConfig({ stack: facts.values });
+    const resolved = resolveConfig({
+      stack: facts.values,
+      ...(facts.discovered ? { discovered: facts.discovered } : {}),
+    });
     masked = maskDeep(resolved.config) as unknown as Record<string, unknown>;
     sources = resolved.sources;
   } catch {
@@ -61,5 +82,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   return async () => {
     await handle?.release();
+    if (cluster) {
+      await cluster.session.close();
+      cluster.reaper.release();
+    }
   };
 }

@@ -72,7 +72,9 @@ export function createKubectl(options: KubectlOptions): Kubectl {
             if (code === 'ENOENT') {
               return reject(
                 new KubectlError(
-                  `${options.executable}: not found on PATH`,
+                  options.executable.includes('/')
+                    ? `kubectl not found at ${options.executable}`
+                    : `kubectl not found: no ${options.executable} on PATH`,
                   'install kubectl (or set KUBECTL to its path), or set the endpoints explicitly',
                   'not-found',
                 ),

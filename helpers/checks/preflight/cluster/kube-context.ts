@@ -23,6 +23,13 @@ export const kubeContext: Check<ClusterPreflightContext> = {
     }
     const namespace = ctx.cluster?.namespace;
     const evidence = { context: kube.context, serverVersion: kube.serverVersion, namespace };
+    if (namespace?.error && !namespace.exists) {
+      return fail(
+        `namespace ${namespace.name} could not be read in kube context ${kube.context}: ${namespace.error}`,
+        'the kube user may lack RBAC to read namespaces or services there: check `kubectl auth can-i list services -n <namespace>`',
+        evidence,
+      );
+    }
     if (namespace && !namespace.exists) {
       return fail(
         `namespace ${namespace.name} not found in kube context ${kube.context}`,
