@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { FlatValues } from '../config/presets.js';
 import { type ResolvedConfig, resolveConfig } from '../config/resolve.js';
 import { UsageError } from './usage-error.js';
 
@@ -35,10 +36,15 @@ export function parseSetFlags(entries: readonly string[]): Record<string, string
   return flags;
 }
 
-export function configFromOptions(options: ConfigOptions, extraFlags: Record<string, string> = {}): ResolvedConfig {
+export function configFromOptions(
+  options: ConfigOptions,
+  extraFlags: Record<string, string> = {},
+  discovered?: FlatValues,
+): ResolvedConfig {
   return resolveConfig({
     file: options.config,
     preset: options.preset,
     flags: { ...parseSetFlags(options.set ?? []), ...extraFlags },
+    ...(discovered ? { discovered } : {}),
   });
 }

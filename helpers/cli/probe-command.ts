@@ -6,7 +6,8 @@ import {
 } from '../checks/infrastructure/index.js';
 import { maskDeep } from '../config/mask.js';
 import { action } from './action.js';
-import { addConfigOptions, type ConfigOptions, configFromOptions } from './config-options.js';
+import { withClusterAccess } from './cluster-session.js';
+import { addConfigOptions, type ConfigOptions } from './config-options.js';
 import { EXIT, out } from './output.js';
 import { runChecks, summaryLine, writeReport } from './run-checks.js';
 
@@ -27,24 +28,25 @@ export function registerProbeCommand(program: Command): void {
   ).action(
     action(async (options: ProbeOptions) => {
       const startedAt = new Date();
-      const resolved = configFromOptions(options);
-      const contexts = infrastructureContexts({ config: () => resolved.config });
-      let results: Awaited<ReturnType<typeof runChecks<InfrastructureContext>>>;
-      try {
-        results = await runChecks(infrastructureChecks, contexts.context(), !options.json);
-      } finally {
-        await contexts.close();
-      }
-      const report = writeReport(options.output, results, {
-        target: resolved.config.target,
-        stackProvider: 'external',
-        startedAt,
-        config: maskDeep(resolved.config) as unknown as Record<string, unknown>,
-        sources: resolved.sources,
+      return withClusterAccess(options, {}, async ({ resolved }) => {
+        const contexts = infrastructureContexts({ config: () => resolved.config });
+        let results: Awaited<ReturnType<typeof runChecks<InfrastructureContext>>>;
+        try {
+          results = await runChecks(infrastructureChecks, contexts.context(), !options.json);
+        } finally {
+          await contexts.close();
+        }
+        const report = writeReport(options.output, results, {
+          target: resolved.config.target,
+          stackProvider: 'external',
+          startedAt,
+          config: maskDeep(resolved.config) as unknown as Record<string, unknown>,
+          sources: resolved.sources,
+        });
+        if (options.json) out(JSON.stringify(report, null, 2));
+        else out(`${summaryLine(results)}; report: ${options.output}`);
+        return results.some((r) => r.status === 'failed') ? EXIT.checksFailed : EXIT.ok;
       });
-      if (options.json) out(JSON.stringify(report, null, 2));
-      else out(`${summaryLine(results)}; report: ${options.output}`);
-      return results.some((r) => r.status === 'failed') ? EXIT.checksFailed : EXIT.ok;
     }),
   );
 }

@@ -28,7 +28,8 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
 import { NATIVE_PATHS, PROJECT_ROOT } from '../stack/project-paths.js';
 import { action } from './action.js';
-import { addConfigOptions, type ConfigOptions, collect, configFromOptions } from './config-options.js';
+import { type CommandConfig, withClusterAccess } from './cluster-session.js';
+import { addConfigOptions, type ConfigOptions, collect } from './config-options.js';
 import { EXIT, err, out, paint } from './output.js';
 import { printResult, runChecks } from './run-checks.js';
 import { UsageError } from './usage-error.js';
@@ -113,7 +114,10 @@ async function submit(options: SubmitOptions): Promise<number> {
   if (options.timeout !== undefined) flags['timeouts.runMs'] = String(parseDuration(options.timeout));
   // A path given on the command line is relative to where the user is; the default, to the checkout.
   if (options.pipeline !== undefined) flags['pipeline.package'] = resolve(options.pipeline);
-  const resolved = configFromOptions(options, flags);
+  return withClusterAccess(options, flags, (config) => submitWith(options, config));
+}
+
+async function submitWith(options: SubmitOptions, { resolved, resolveWith }: CommandConfig): Promise<number> {
   const packagePath = resolve(PROJECT_ROOT, resolved.config.pipeline.package);
   const log = options.json ? err : out;
 
@@ -127,12 +131,7 @@ async function submit(options: SubmitOptions): Promise<number> {
   try {
     const scratch = join(scratchDir, basename(packagePath));
     compilePipeline(scratch, `${status.reason}; dry run: into ${scratch}`, log);
-    return await validateAndSend(
-      options,
-      configFromOptions(options, { ...flags, 'pipeline.package': scratch }),
-      scratch,
-      log,
-    );
+    return await validateAndSend(options, resolveWith({ 'pipeline.package': scratch }), scratch, log);
   } finally {
     rmSync(scratchDir, { recursive: true, force: true });
   }

@@ -7,10 +7,12 @@ import { infrastructureChecks, infrastructureContexts } from '../checks/infrastr
 import { kfpClientFromConfig } from '../clients/kfp/kfp-client.js';
 import { serviceClients } from '../clients/service-clients.js';
 import { maskDeep } from '../config/mask.js';
+import type { ResolvedConfig } from '../config/resolve.js';
 import { readSubmission } from '../report/run-context.js';
 import type { CheckResult } from '../report/schema.js';
 import { action } from './action.js';
-import { addConfigOptions, type ConfigOptions, configFromOptions } from './config-options.js';
+import { withClusterAccess } from './cluster-session.js';
+import { addConfigOptions, type ConfigOptions } from './config-options.js';
 import { EXIT, err, out } from './output.js';
 import { printResult, runChecks, summaryLine, writeReport } from './run-checks.js';
 import { UsageError } from './usage-error.js';
@@ -49,7 +51,12 @@ async function validate(options: ValidateOptions): Promise<number> {
   if (!options.dryRun && !options.runId && !options.latest)
     throw new UsageError('give --run-id ID, or --latest [--experiment NAME], or --dry-run');
   if (options.runId && options.latest) throw new UsageError('--run-id and --latest exclude each other');
-  const resolved = configFromOptions(options, options.contract ? { 'pipeline.contract': options.contract } : {});
+  return withClusterAccess(options, options.contract ? { 'pipeline.contract': options.contract } : {}, ({ resolved }) =>
+    validateWith(options, resolved, startedAt),
+  );
+}
+
+async function validateWith(options: ValidateOptions, resolved: ResolvedConfig, startedAt: Date): Promise<number> {
   const { config } = resolved;
   const loaded = loadContractFile(config.pipeline.contract);
   if (!loaded.ok) {

@@ -25,7 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const startedAt = new Date().toISOString();
   let facts: StackFacts;
   let handle: LocalStackHandle | undefined;
-  let cluster: { session: ClusterAccessSession; reaper: ReaperHandle } | undefined;
+  let cluster: { session: ClusterAccessSession; tracker: { reaper?: ReaperHandle } } | undefined;
   let target: 'local' | 'cluster' = 'local';
   try {
     const resolved = resolveConfig();
@@ -34,9 +34,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (config.target === 'cluster' && !runningInCluster()) {
       // Endpoints not given are found through kubectl and port-forwarded; the reaper stops the
       // forwards should this process be killed before the teardown runs.
-      const reaper = ReaperHandle.start();
-      const session = await openClusterAccess(resolved, { log, trackPid: (pid) => reaper.trackPid(pid) });
-      cluster = { session, reaper };
+      const tracker: { reaper?: ReaperHandle } = {};
+      const session = await openClusterAccess(resolved, {
+        log,
+        trackPid: (pid) => {
+          tracker.reaper ??= ReaperHandle.start();
+          tracker.reaper.trackPid(pid);
+        },
+      });
+      cluster = { session, tracker };
       facts = {
         provider: 'external',
         values: {},
@@ -84,7 +90,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await handle?.release();
     if (cluster) {
       await cluster.session.close();
-      cluster.reaper.release();
+      cluster.tracker.reaper?.release();
     }
   };
 }
