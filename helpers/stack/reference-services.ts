@@ -2,13 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyValues } from '../config/apply-values.js';
 import type { Config } from '../config/schema.js';
+import { formatSeconds } from '../util/format-seconds.js';
 import { freePort } from './native/free-port.js';
 import { startGateway } from './native/gateway.js';
 import { startKfpApiProcess } from './native/kfp-api-process.js';
 import type { ManagedProcess } from './native/managed-process.js';
 import type { StackSpec, StartedService, StartedStack } from './provider.js';
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
  * What the local stack runs on top of the servers, whatever the provider: the local KFP API and
@@ -46,9 +45,9 @@ export async function startReferenceServices(
     if (kfpResult.status === 'rejected') throw kfpResult.reason;
     const [gateway, kfp] = [gatewayResult.value, kfpResult.value];
     spec.log(
-      `gateway ready in ${seconds(gateway.readyMs)} (serves ${wired.run.dataset}/${wired.run.identifier} once promoted)`,
+      `gateway ready in ${formatSeconds(gateway.readyMs)} (serves ${wired.run.dataset}/${wired.run.identifier} once promoted)`,
     );
-    spec.log(`local KFP API ready in ${seconds(kfp.readyMs)}`);
+    spec.log(`local KFP API ready in ${formatSeconds(kfp.readyMs)}`);
     const services: StartedService[] = [
       { name: 'kfp', endpoint: kfp.url, pid: kfp.process.pid, logFile: kfp.process.spec.logFile, startMs: kfp.readyMs },
       {

@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatSeconds } from '../../util/format-seconds.js';
 import { ensureBuckets } from '../ensure-buckets.js';
 import { NATIVE_PATHS, postgresBinDir } from '../project-paths.js';
 import type { StackProviderDefinition, StackSpec, StartedStack } from '../provider.js';
@@ -10,8 +11,6 @@ import type { ManagedProcess } from './managed-process.js';
 import { startMinio } from './minio.js';
 import { startMlflow } from './mlflow.js';
 import { startPostgres } from './postgres.js';
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export function nativeAvailability(): { available: boolean; detail: string } {
   const missing = [
@@ -64,7 +63,7 @@ export const nativeProvider: StackProviderDefinition = {
           persistent: spec.persistent,
         }).then((pg) => {
           keep(pg.process);
-          spec.log(`postgres ready in ${seconds(pg.readyMs)}`);
+          spec.log(`postgres ready in ${formatSeconds(pg.readyMs)}`);
           return pg;
         }),
         startMinio({
@@ -79,7 +78,7 @@ export const nativeProvider: StackProviderDefinition = {
           await ensureBuckets({ endpoint: m.endpoint, ...spec.minio }, spec.buckets).catch((error: Error) => {
             throw new StackStartError('minio', `could not create buckets: ${error.message}`, 'check the bucket names');
           });
-          spec.log(`minio ready in ${seconds(m.readyMs)}, ${spec.buckets.length} buckets`);
+          spec.log(`minio ready in ${formatSeconds(m.readyMs)}, ${spec.buckets.length} buckets`);
           return m;
         }),
       ]);
@@ -96,7 +95,7 @@ export const nativeProvider: StackProviderDefinition = {
         persistent: spec.persistent,
       });
       keep(mlflow.process);
-      spec.log(`mlflow ready in ${seconds(mlflow.readyMs)}`);
+      spec.log(`mlflow ready in ${formatSeconds(mlflow.readyMs)}`);
       return {
         provider: 'native',
         values: {

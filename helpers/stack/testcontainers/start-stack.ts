@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { maskText, registerSecret } from '../../config/mask.js';
+import { formatSeconds } from '../../util/format-seconds.js';
 import { describeLast, retryUntil } from '../../util/retry-until.js';
 import { ensureBuckets } from '../ensure-buckets.js';
 import type { StackSpec, StartedService, StartedStack } from '../provider.js';
@@ -49,8 +50,6 @@ export function startHint(
       return `MLflow needs PostgreSQL (backend store) and MinIO (artifacts): look for database or S3 errors in its log above; ${FALLBACK}`;
   }
 }
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
  * Starts the container stack: one network; PostgreSQL and MinIO in parallel; the buckets; then
@@ -118,8 +117,8 @@ export async function startStack(spec: StackSpec, options: StartStackOptions): P
     const postgresPort = pg.value.container.mappedPort(definition.postgres.port);
     const minioPort = minio.value.container.mappedPort(definition.minio.port);
     const minioEndpoint = httpEndpoint(host, minioPort);
-    say(`postgres ready in ${seconds(pg.value.readyMs)} at ${host}:${postgresPort}`);
-    say(`minio ready in ${seconds(minio.value.readyMs)} at ${minioEndpoint}`);
+    say(`postgres ready in ${formatSeconds(pg.value.readyMs)} at ${host}:${postgresPort}`);
+    say(`minio ready in ${formatSeconds(minio.value.readyMs)} at ${minioEndpoint}`);
 
     try {
       await retryUntil(
@@ -154,7 +153,7 @@ export async function startStack(spec: StackSpec, options: StartStackOptions): P
       throw new StackStartError('mlflow', describeLast(error), startHint('mlflow', 'ready'), logs.mlflow.tail());
     }
     const mlflowReadyMs = performance.now() - mlflowBegan;
-    say(`mlflow ready in ${seconds(mlflowReadyMs)} at ${trackingUri}`);
+    say(`mlflow ready in ${formatSeconds(mlflowReadyMs)} at ${trackingUri}`);
 
     const services: StartedService[] = [
       { name: 'postgres', endpoint: `${host}:${postgresPort}`, logFile: logs.postgres.file, startMs: pg.value.readyMs },
