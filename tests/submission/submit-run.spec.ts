@@ -22,11 +22,13 @@ let ctx: SubmissionContext | undefined;
 
 function context(): SubmissionContext {
   if (ctx) return ctx;
-  const { config } = suiteConfig();
+  const { config, sources } = suiteConfig();
   const packagePath = resolve(PROJECT_ROOT, config.pipeline.package);
   const params = suiteRunParameters(config, packagePath, parseParamList(process.env.E2E_PARAMS).params);
   ctx = {
     config,
+    // A multi-user KFP needs the user's profile namespace, not the preset's: the source tells them apart.
+    sources,
     client: kfpClientFromConfig(config),
     plan: buildSubmitPlan(config, packagePath, params, { experiment: config.run.experiment }),
     session: {},

@@ -1,4 +1,5 @@
 import { fail, pass } from '../check.js';
+import { diagnoseRunFailure } from '../submission/run-failure-diagnostics.js';
 import { contractCheck, requires } from './contract-check-support.js';
 
 /** The contract's KFP clause: the run's state, its tasks, and the parameters it recorded. */
@@ -15,9 +16,12 @@ export const kfpRunSucceeded = contractCheck(
     Object.assign(evidence, { state: run.state ?? null, finishedAt: run.finished_at ?? null });
     if (run.error?.message) evidence.error = run.error.message;
     if (run.state !== expected) {
+      // The same diagnostics as the submission stage: failed tasks, and on a cluster their pods.
+      const diagnosis = run.state === 'SUCCEEDED' ? undefined : await diagnoseRunFailure(run, { config: ctx.config });
+      if (diagnosis) evidence.diagnostics = diagnosis.diagnostics;
       return fail(
-        `KFP run ${ctx.run.runId}: expected state ${expected}, saw ${run.state ?? 'no state'}${run.error?.message ? ` (${run.error.message})` : ''}`,
-        'open the run in the KFP UI and read the log of its failed task',
+        `KFP run ${ctx.run.runId}: expected state ${expected}, saw ${run.state ?? 'no state'}${run.error?.message ? ` (${run.error.message})` : ''}${diagnosis?.headline ? `; ${diagnosis.headline}` : ''}`,
+        diagnosis?.hint ?? 'open the run in the KFP UI and read the log of its failed task',
         evidence,
       );
     }

@@ -1,9 +1,12 @@
+import { authFromConfig, describeAuth, hasToken } from '../../clients/kfp/auth.js';
 import { kfpClientFromConfig } from '../../clients/kfp/kfp-client.js';
+import type { Run } from '../../clients/kfp/schemas.js';
 import { runUrl } from '../../clients/kfp/ui-urls.js';
 import { ensurePipelineVersion } from '../../clients/kfp/upload.js';
-import { countTasks, waitForRun } from '../../clients/kfp/wait-for-run.js';
+import { countTasks, RunWaitTimeoutError, waitForRun } from '../../clients/kfp/wait-for-run.js';
 import { type Check, fail, pass, skip } from '../check.js';
 import type { SubmissionContext } from './context.js';
+import { diagnoseRunFailure } from './run-failure-diagnostics.js';
 
 type SubmissionCheck = Check<SubmissionContext>;
 
@@ -16,11 +19,44 @@ export const kfpHealthy: SubmissionCheck = {
   id: 'submission.kfp.healthy',
   stage: 'submission',
   title: 'the KFP API answers healthz',
-  async run({ client, config, session }) {
+  async run({ client, config, session, sources }) {
     const health = await client.healthz();
+    if (!health.multi_user) {
+      session.apiReady = true;
+      return pass({ ...health });
+    }
     // Multi-user servers scope pipelines, experiments and runs by namespace; single-user ones want none.
-    if (health.multi_user) session.client = kfpClientFromConfig(config, { namespace: config.kfp.namespace });
-    return pass({ ...health, ...(health.multi_user ? { namespace: config.kfp.namespace } : {}) });
+    const namespace = config.kfp.namespace;
+    const auth = authFromConfig(config.kfp);
+    const described = describeAuth(auth);
+    const evidence = {
+      ...health,
+      namespace,
+      ...(sources?.['kfp.namespace'] ? { namespaceSource: sources['kfp.namespace'] } : {}),
+      // Not `token`: the report masks fields of that name whole, and this is only where it comes from.
+      auth: { tokenSource: described.token, identity: described.identity },
+    };
+    // The preset's namespace (`kubeflow`) is where KFP itself lives, never a user's profile: the
+    // runs would be refused, or land where the user cannot see them.
+    if (sources?.['kfp.namespace'] === 'default') {
+      const noIdentity = !(auth.userIdHeader && auth.userId) && !hasToken(auth);
+      return fail(
+        `KFP at ${client.base} is multi-user: runs belong to a profile namespace; set KFP_NAMESPACE to yours (e.g. kubeflow-user-example-com) — it is unset, so the preset's "${namespace}" would be used${
+          noIdentity
+            ? '. No user identity is configured either: set KFP_USER_ID_HEADER=kubeflow-userid and KFP_USER_ID=<you@example.com> (requests through the Istio gateway), or a bearer token (KFP_TOKEN, KFP_TOKEN_FILE or KFP_TOKEN_COMMAND)'
+            : ''
+        }`,
+        `\`kubectl get profiles\` lists the profiles (each owns a namespace of the same name)${
+          noIdentity
+            ? '; for a token of the profile, set KFP_TOKEN_COMMAND to `kubectl create token default-editor -n <profile-namespace> --audience pipelines.kubeflow.org`'
+            : ''
+        }`,
+        evidence,
+      );
+    }
+    session.client = kfpClientFromConfig(config, { namespace });
+    session.apiReady = true;
+    return pass(evidence);
   },
 };
 
@@ -31,6 +67,7 @@ export const pipelineUploaded: SubmissionCheck = {
   async run(ctx) {
     const { plan, session } = ctx;
     const client = clientOf(ctx);
+    if (!session.apiReady) return requires('a ready KFP API', kfpHealthy.id);
     const ensured = await ensurePipelineVersion(client, {
       name: plan.pipelineName,
       content: plan.content,
@@ -57,6 +94,7 @@ export const experimentPresent: SubmissionCheck = {
   async run(ctx) {
     const { plan, session } = ctx;
     const client = clientOf(ctx);
+    if (!session.apiReady) return requires('a ready KFP API', kfpHealthy.id);
     const { experiment, created } = await client.getOrCreateExperiment(plan.experimentName, {
       ...(plan.experimentDescription ? { description: plan.experimentDescription } : {}),
     });
@@ -111,41 +149,61 @@ export const runSucceeded: SubmissionCheck = {
     const { config, session, log } = ctx;
     const client = clientOf(ctx);
     if (!session.runId) return requires('a created run', runCreated.id);
+    const runId = session.runId;
     const started = performance.now();
-    const run = await waitForRun(client, session.runId, {
-      timeoutMs: config.timeouts.runMs,
-      onProgress: (p) => {
-        if (p.changed)
-          log(`run ${p.runId}: ${p.state} after ${(p.elapsedMs / 1000).toFixed(1)} s ${JSON.stringify(p.tasks)}`);
-      },
+    const observed = (run: Run | undefined) => ({
+      runId,
+      waitedMs: Math.round(performance.now() - started),
+      tasks: (run?.run_details?.task_details ?? []).map((t) => ({
+        name: t.display_name,
+        state: t.state,
+        error: t.error?.message,
+      })),
+      taskStates: countTasks(run),
+      ...(config.kfp.uiHost ? { uiUrl: runUrl(config.kfp.uiHost, runId) } : {}),
     });
+    const diagnose = (run: Run | undefined) =>
+      diagnoseRunFailure(run, { config, ...(ctx.kubectl ? { kubectl: ctx.kubectl } : {}) });
+
+    let run: Run;
+    try {
+      run = await waitForRun(client, runId, {
+        timeoutMs: config.timeouts.runMs,
+        onProgress: (p) => {
+          if (p.changed)
+            log(`run ${p.runId}: ${p.state} after ${(p.elapsedMs / 1000).toFixed(1)} s ${JSON.stringify(p.tasks)}`);
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof RunWaitTimeoutError)) throw error;
+      // Still going at the deadline: the unfinished tasks' pods say why (a pod stuck pulling its image).
+      const { diagnostics, headline, hint } = await diagnose(error.lastRun);
+      return fail(`${error.message}${headline ? `; ${headline}` : ''}`, hint ?? error.hint, {
+        ...observed(error.lastRun),
+        state: error.lastState,
+        timedOut: true,
+        diagnostics,
+      });
+    }
     session.run = run;
     session.finishedAt = new Date().toISOString();
-    const tasks = (run.run_details?.task_details ?? []).map((t) => ({
-      name: t.display_name,
-      state: t.state,
-      error: t.error?.message,
-    }));
-    const evidence = {
-      runId: session.runId,
-      state: run.state,
-      waitedMs: Math.round(performance.now() - started),
-      tasks,
-      taskStates: countTasks(run),
-      ...(config.kfp.uiHost ? { uiUrl: runUrl(config.kfp.uiHost, session.runId) } : {}),
-    };
+    const evidence = { ...observed(run), state: run.state };
     if (run.state === 'SUCCEEDED') return pass(evidence);
-    const failed = tasks.filter((t) => t.state === 'FAILED');
-    const named =
-      failed.length > 0
-        ? `; failed task${failed.length > 1 ? 's' : ''}: ${failed.map((t) => `${t.name}${t.error ? ` (${t.error})` : ''}`).join(', ')}`
+
+    const { diagnostics, headline, hint } = await diagnose(run);
+    const named = (state: string, word: string) => {
+      const tasks = diagnostics.failedTasks.filter((t) => t.state === state);
+      return tasks.length > 0
+        ? `; ${word} task${tasks.length > 1 ? 's' : ''}: ${tasks.map((t) => `${t.name}${t.error ? ` (${t.error})` : ''}`).join(', ')}`
         : '';
+    };
     return fail(
-      `run ${session.runId} ended ${run.state}${run.error?.message ? `: ${run.error.message}` : ''}${named}`,
-      run.state === 'CANCELED'
-        ? 'the run was terminated: see who canceled it in the KFP UI'
-        : 'open the failed task’s logs (run details in the KFP UI, or kubectl logs of its pod)',
-      evidence,
+      `run ${runId} ended ${run.state}${run.error?.message ? `: ${run.error.message}` : ''}${named('FAILED', 'failed')}${named('CANCELED', 'canceled')}${headline ? `; ${headline}` : ''}`,
+      hint ??
+        (run.state === 'CANCELED'
+          ? 'the run was terminated (KFP UI, API or CLI) before it finished: see who canceled it in the KFP UI, and submit again'
+          : 'open the failed task’s logs (run details in the KFP UI, or kubectl logs of its pod)'),
+      { ...evidence, diagnostics },
     );
   },
 };

@@ -3,7 +3,7 @@ import { HintedError } from '../../checks/check.js';
 import { maskText } from '../../config/mask.js';
 import { classifyError, describeFailure, type FailureKind, networkHint, statusHint } from '../client-error.js';
 import { describeIssues, excerpt } from '../http.js';
-import { describeAuth, type KfpAuth } from './auth.js';
+import { describeAuth, hasToken, type KfpAuth } from './auth.js';
 import { type ErrorBody, ErrorBodySchema } from './schemas.js';
 
 /**
@@ -162,9 +162,9 @@ function statusHintFor(
   const auth = describeAuth(site.auth);
   const namespace = site.namespace ? `"${site.namespace}"` : 'none (single-user request)';
   if (status === 401 || grpcCode === 16) {
-    return site.auth.token || site.auth.tokenFile
-      ? `the KFP API rejected the credentials (${auth.token}) — the token may be expired or for another audience: refresh KFP_TOKEN, or point KFP_TOKEN_FILE at a rotating service-account token (it is re-read for every request)`
-      : 'the KFP API requires authentication — set KFP_TOKEN or KFP_TOKEN_FILE (e.g. `kubectl create token <service-account> -n <namespace> --audience pipelines.kubeflow.org`)';
+    return hasToken(site.auth)
+      ? `the KFP API rejected the credentials (${auth.token}) — the token may be expired or for another audience (--audience pipelines.kubeflow.org): refresh KFP_TOKEN, point KFP_TOKEN_FILE at a rotating service-account token (it is re-read for every request), or check what KFP_TOKEN_COMMAND prints`
+      : 'the KFP API requires authentication — set KFP_TOKEN or KFP_TOKEN_FILE, or KFP_TOKEN_COMMAND to a command printing one (e.g. `kubectl create token <service-account> -n <namespace> --audience pipelines.kubeflow.org`)';
   }
   if (status === 403 || grpcCode === 7) {
     return `authenticated, but not allowed${said} — multi-user installs need the user identity (KFP_USER_ID_HEADER=kubeflow-userid and KFP_USER_ID=<you@example.com>; now: ${auth.identity}) and a profile namespace that user may use (KFP_NAMESPACE; now: ${namespace}); with a token (${auth.token}) check its RBAC in that namespace`;

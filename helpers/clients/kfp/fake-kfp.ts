@@ -15,6 +15,11 @@ export interface FakeKfpOptions {
   pathPrefix?: string;
   /** States successive GETs of a run report; the last one repeats. */
   runStates?: string[];
+  /**
+   * Fields a GET of a run adds in a given state — run_details, error — e.g. from recorded.run():
+   * what a failed run reports about its tasks. None by default.
+   */
+  runDetails?: (state: string, runId: string) => Record<string, unknown> | undefined;
   /** Answer 401 to requests without `authorization: Bearer <token>`. */
   requireToken?: string;
   /** Behave like a server that ignores `filter` (returns every item). */
@@ -256,7 +261,8 @@ export async function startFakeKfp(options: FakeKfpOptions = {}): Promise<FakeKf
       const states = options.runStates ?? ['PENDING', 'RUNNING', 'SUCCEEDED'];
       const current = run.terminated ? 'CANCELED' : (states[Math.min(run.polls, states.length - 1)] ?? 'SUCCEEDED');
       run.polls++;
-      return json(res, 200, { run_id: run.run_id, ...run.body, state: current });
+      const details = options.runDetails?.(current, run.run_id) ?? {};
+      return json(res, 200, { run_id: run.run_id, ...run.body, ...details, state: current });
     }
     if (key === `GET ${API}/runs`) {
       return json(res, 200, listJson('runs', state.runs.map((r) => ({ run_id: r.run_id, ...r.body })).reverse(), url));

@@ -188,7 +188,7 @@ export function kfpClientFromConfig(
   return new KfpClient({
     host,
     pathPrefix: config.kfp.pathPrefix,
-    auth: overrides.auth ?? authFromConfig(config.kfp),
+    auth: overrides.auth ?? authFromConfig(config.kfp, config.timeouts),
     timeoutMs: config.timeouts.requestMs,
     ...(overrides.namespace ? { namespace: overrides.namespace } : {}),
   });
