@@ -1,10 +1,11 @@
-import { authFromConfig, describeAuth, hasToken } from '../../clients/kfp/auth.js';
+import { authFromConfig, describeAuth } from '../../clients/kfp/auth.js';
 import { kfpClientFromConfig } from '../../clients/kfp/kfp-client.js';
 import type { Run } from '../../clients/kfp/schemas.js';
 import { runUrl } from '../../clients/kfp/ui-urls.js';
 import { ensurePipelineVersion } from '../../clients/kfp/upload.js';
 import { countTasks, RunWaitTimeoutError, waitForRun } from '../../clients/kfp/wait-for-run.js';
 import { type Check, fail, pass, skip } from '../check.js';
+import { multiUserGaps } from '../kfp-multi-user.js';
 import type { SubmissionContext } from './context.js';
 import { diagnoseRunFailure } from './run-failure-diagnostics.js';
 
@@ -36,24 +37,8 @@ export const kfpHealthy: SubmissionCheck = {
       // Not `token`: the report masks fields of that name whole, and this is only where it comes from.
       auth: { tokenSource: described.token, identity: described.identity },
     };
-    // The preset's namespace (`kubeflow`) is where KFP itself lives, never a user's profile: the
-    // runs would be refused, or land where the user cannot see them.
-    if (sources?.['kfp.namespace'] === 'default') {
-      const noIdentity = !(auth.userIdHeader && auth.userId) && !hasToken(auth);
-      return fail(
-        `KFP at ${client.base} is multi-user: runs belong to a profile namespace; set KFP_NAMESPACE to yours (e.g. kubeflow-user-example-com) — it is unset, so the preset's "${namespace}" would be used${
-          noIdentity
-            ? '. No user identity is configured either: set KFP_USER_ID_HEADER=kubeflow-userid and KFP_USER_ID=<you@example.com> (requests through the Istio gateway), or a bearer token (KFP_TOKEN, KFP_TOKEN_FILE or KFP_TOKEN_COMMAND)'
-            : ''
-        }`,
-        `\`kubectl get profiles\` lists the profiles (each owns a namespace of the same name)${
-          noIdentity
-            ? '; for a token of the profile, set KFP_TOKEN_COMMAND to `kubectl create token default-editor -n <profile-namespace> --audience pipelines.kubeflow.org`'
-            : ''
-        }`,
-        evidence,
-      );
-    }
+    const gaps = multiUserGaps(config, sources);
+    if (gaps) return fail(`KFP at ${client.base} is multi-user: ${gaps.error}`, gaps.hint, evidence);
     session.client = kfpClientFromConfig(config, { namespace });
     session.apiReady = true;
     return pass(evidence);

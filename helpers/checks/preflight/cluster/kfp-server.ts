@@ -2,29 +2,8 @@ import { HttpClient } from '../../../clients/http.js';
 import { KfpHealthClient } from '../../../clients/kfp-health.js';
 import { maskText } from '../../../config/mask.js';
 import { type Check, fail, HintedError, pass, skip } from '../../check.js';
+import { multiUserGaps } from '../../kfp-multi-user.js';
 import { type ClusterPreflightContext, LOCAL_TARGET_REASON, unreachableDefaults } from './context.js';
-
-/**
- * What a multi-user KFP needs that a single-user one does not: a profile namespace chosen by the
- * user (the preset's `kubeflow` is the system namespace, where runs are refused) and an identity —
- * a bearer token, or the user-id header the Istio front door normally sets.
- */
-export function multiUserProblems(
-  config: ClusterPreflightContext['config'],
-  sources: ClusterPreflightContext['sources'],
-): string[] {
-  const problems: string[] = [];
-  if ((sources['kfp.namespace'] ?? 'default') === 'default') {
-    problems.push('runs belong to a profile namespace: set KFP_NAMESPACE to yours (e.g. kubeflow-user-example-com)');
-  }
-  const kfp = config.kfp;
-  if (!kfp.token && !kfp.tokenFile && !kfp.tokenCommand && !(kfp.userIdHeader && kfp.userId)) {
-    problems.push(
-      'no identity: set KFP_TOKEN, KFP_TOKEN_FILE or KFP_TOKEN_COMMAND, or KFP_USER_ID_HEADER=kubeflow-userid with KFP_USER_ID',
-    );
-  }
-  return problems;
-}
 
 /** The KFP server answers its v2beta1 healthz; its version and multi-user mode go into the evidence. */
 export const kfpServer: Check<ClusterPreflightContext> = {
@@ -53,14 +32,8 @@ export const kfpServer: Check<ClusterPreflightContext> = {
         namespace: config.kfp.namespace,
         latencyMs: answer.latencyMs,
       };
-      const problems = health.multi_user ? multiUserProblems(config, ctx.sources) : [];
-      if (problems.length > 0) {
-        return fail(
-          `KFP at ${client.endpoint} is multi-user: ${problems.join('; ')}`,
-          'multi-user KFP scopes pipelines, experiments and runs by profile namespace and user: see README "Multi-user KFP"',
-          evidence,
-        );
-      }
+      const gaps = health.multi_user ? multiUserGaps(config, ctx.sources) : undefined;
+      if (gaps) return fail(`KFP at ${client.endpoint} is multi-user: ${gaps.error}`, gaps.hint, evidence);
       return pass(evidence);
     } catch (error) {
       const hint = error instanceof HintedError ? error.hint : undefined;
