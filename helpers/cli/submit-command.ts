@@ -5,6 +5,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { HintedError } from '../checks/check.js';
 import { parseParamEntries, preflightChecks, preflightContextOf } from '../checks/preflight/index.js';
+import { diagnoseRunFailure, type RunFailureDiagnostics } from '../checks/submission/run-failure-diagnostics.js';
 import { buildSubmitPlan, InvalidPlanError } from '../checks/submission/submit-plan.js';
 import {
   describeRequest,
@@ -24,6 +25,7 @@ import {
   submitRun,
   waitForRun,
 } from '../clients/kfp/index.js';
+import type { TaskDiagnostics } from '../clients/kfp/run-diagnostics.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
 import { NATIVE_PATHS, PROJECT_ROOT } from '../stack/project-paths.js';
@@ -200,7 +202,7 @@ async function validateAndSend(
       if (options.json) emitJson({ outcome: 'submitted', exitCode: EXIT.ok, ...result });
       return EXIT.ok;
     }
-    return await waitAndReport(client, submitted.run, config.timeouts.runMs, options, result, log);
+    return await waitAndReport(client, submitted.run, config, options, result, log);
   } catch (error) {
     if (!(error instanceof HintedError)) throw error;
     return reportError(error, options, { ...base, ...(runId ? { run: { id: runId } } : {}) });
@@ -295,11 +297,12 @@ function printSubmission(log: (line: string) => void, s: Submitted, urls: Facts[
 async function waitAndReport(
   client: KfpClient,
   created: Run,
-  timeoutMs: number,
+  config: Config,
   options: SubmitOptions,
   result: { host: string; server: Record<string, unknown> } & Facts,
   log: (line: string) => void,
 ): Promise<number> {
+  const timeoutMs = config.timeouts.runMs;
   const runId = created.run_id;
   log(`waiting for run ${runId} (timeout ${formatDuration(timeoutMs)}) …`);
   let heartbeat = 0;
@@ -334,17 +337,27 @@ async function waitAndReport(
       }
     }
     const still = canceled || 'it is still running on the server (--cancel-on-timeout terminates it)';
+    // Still going at the deadline: the unfinished tasks' pods usually say why (an image not pulled).
+    const diagnosis = await diagnoseRunFailure(error.lastRun, { config });
+    const hint = diagnosis.hint ?? error.hint ?? '';
     return finish(
       options,
       log,
-      { outcome: 'timeout', exitCode: EXIT.checksFailed, ...result, run: { ...result.run, state: error.lastState } },
+      {
+        outcome: 'timeout',
+        exitCode: EXIT.checksFailed,
+        ...result,
+        run: { ...result.run, state: error.lastState },
+        diagnostics: diagnosis.diagnostics,
+      },
       [
         paint(`✗ ${error.message}`, 'red'),
         `  ${still}`,
+        ...diagnosisLines(diagnosis.diagnostics),
         ...(result.urls.run ? [`  UI: ${result.urls.run}`] : []),
-        `${paint('hint:', 'yellow')} ${error.hint ?? ''}`,
+        `${paint('hint:', 'yellow')} ${hint}`,
       ],
-      { error: error.message, hint: error.hint, note: still },
+      { error: error.message, hint, note: still },
     );
   }
 
@@ -357,36 +370,40 @@ async function waitAndReport(
       paint(`✓ run ${runId} SUCCEEDED${took}`, 'green'),
     ]);
   }
-  const failedTasks = (run.run_details?.task_details ?? [])
-    .filter((t) => t.state === 'FAILED' || (t.error?.message ?? '') !== '')
-    .map((t) => ({
-      name: t.display_name ?? t.task_id ?? '?',
-      state: t.state ?? 'UNKNOWN',
-      ...(t.pod_name ? { pod: t.pod_name } : {}),
-      ...(t.error?.message ? { error: t.error.message } : {}),
-    }));
+  const diagnosis = await diagnoseRunFailure(run, { config });
   const outcome = state === 'CANCELED' ? 'canceled' : state === 'SKIPPED' ? 'skipped' : 'failed';
   const hint =
     state === 'CANCELED'
       ? 'someone (or a timeout policy) terminated the run — check who in the KFP UI, then submit again'
-      : 'open the run in the KFP UI for the failed task and its logs (or `kubectl logs -n <namespace> <pod>`); `kfp-e2e probe` checks the services the pipeline needs';
+      : (diagnosis.hint ??
+        'open the run in the KFP UI for the failed task and its logs (or `kubectl logs -n <namespace> <pod>`); `kfp-e2e probe` checks the services the pipeline needs');
   return finish(
     options,
     log,
-    { outcome, exitCode: EXIT.checksFailed, ...final, ...(failedTasks.length ? { failedTasks } : {}) },
+    { outcome, exitCode: EXIT.checksFailed, ...final, diagnostics: diagnosis.diagnostics },
     [
       paint(
         `✗ run ${runId} ${state}${took} (expected SUCCEEDED)${run.error?.message ? `: ${run.error.message}` : ''}`,
         'red',
       ),
-      ...failedTasks.map(
-        (t) => `  task ${t.name} ${t.state}${t.pod ? ` (pod ${t.pod})` : ''}${t.error ? `: ${t.error}` : ''}`,
-      ),
+      ...diagnosisLines(diagnosis.diagnostics),
       ...(result.urls.run ? [`  UI: ${result.urls.run}`] : []),
       `${paint('hint:', 'yellow')} ${hint}`,
     ],
     { ...(run.error?.message ? { error: run.error.message } : {}), hint },
   );
+}
+
+/** One line per failed or unfinished task, then one per inspected pod (cluster target). */
+function diagnosisLines(diagnostics: RunFailureDiagnostics): string[] {
+  const task = (t: TaskDiagnostics) =>
+    `  task ${t.name} ${t.state}${t.podNames.length ? ` (pod ${t.podNames.join(', ')})` : ''}${t.error ? `: ${t.error}` : ''}`;
+  return [
+    ...diagnostics.failedTasks.map(task),
+    ...(diagnostics.unfinishedTasks ?? []).map(task),
+    ...(diagnostics.pods ?? []).map((pod) => `  ${pod.summary}`),
+    ...(diagnostics.notes ?? []).map((note) => `  note: ${note}`),
+  ];
 }
 
 function finish(
