@@ -6,6 +6,7 @@ import { registerConfigCommand } from './config-command.js';
 import { EXIT, err } from './output.js';
 import { registerPreflightCommand } from './preflight-command.js';
 import { registerProbeCommand } from './probe-command.js';
+import { registerReportCommand } from './report-command.js';
 import { registerStackCommand } from './stack-command.js';
 import { registerSubmitCommand } from './submit-command.js';
 import { registerValidateCommand } from './validate-command.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerStackCommand(program);
   registerValidateCommand(program);
   registerSubmitCommand(program);
+  registerReportCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

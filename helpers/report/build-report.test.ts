@@ -161,3 +161,32 @@ describe('report schema', () => {
     expect(ValidationReportSchema.safeParse({ ...report, target: 'prod' }).success).toBe(false);
   });
 });
+
+describe('buildReport run section', () => {
+  const handoff = {
+    runId: 'run-1',
+    pipelineId: 'p-1',
+    versionId: 'v-1',
+    experimentId: 'e-1',
+    parameters: { dataset: 'PobleSec', api_token: 'abc123secret' },
+    state: 'SUCCEEDED',
+    submittedAt: '2024-05-01T12:00:05.000Z',
+    uiUrl: 'https://admin:pw-in-url@kfp.example/#/runs/details/run-1',
+  };
+
+  it('carries the submitted run, masked like everything else', () => {
+    const report = buildReport(input([], { run: handoff }));
+    expect(report.run).toEqual({
+      ...handoff,
+      parameters: { dataset: 'PobleSec', api_token: '***' },
+      uiUrl: 'https://admin:***@kfp.example/#/runs/details/run-1',
+    });
+    expect(ValidationReportSchema.parse(report).run?.runId).toBe('run-1');
+  });
+
+  it('has no run section when no run was submitted, and stays schema version 1.0', () => {
+    const report = buildReport(input([]));
+    expect('run' in report).toBe(false);
+    expect(report.schemaVersion).toBe('1.0');
+  });
+});

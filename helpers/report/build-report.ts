@@ -1,5 +1,5 @@
 import { maskDeep } from '../config/mask.js';
-import type { RunContext } from './run-context.js';
+import type { RunContext, SubmissionHandoff } from './run-context.js';
 import { type CheckResult, type ValidationReport, ValidationReportSchema, type Versions } from './schema.js';
 
 export interface ReportInput {
@@ -8,6 +8,8 @@ export interface ReportInput {
   startedAt: Date;
   finishedAt: Date;
   versions: Versions;
+  /** The run the submission stage made, when it made one. */
+  run?: SubmissionHandoff;
   /** Overrides for runs outside Vitest (the CLI knows its own target and provider). */
   target?: 'local' | 'cluster';
   stackProvider?: string;
@@ -30,6 +32,7 @@ export function buildReport(input: ReportInput): ValidationReport {
       versions: input.versions,
     },
     summary: { total: checks.length, passed: count('passed'), failed: count('failed'), skipped: count('skipped') },
+    ...(input.run ? { run: maskDeep(input.run) } : {}),
     checks: maskDeep(checks),
   };
   return ValidationReportSchema.parse(report);

@@ -34,6 +34,21 @@ export const VersionsSchema = z.object({
   gitCommit: z.string().optional(),
 });
 
+/** The KFP run the submission stage made (helpers/report/run-context.ts `SubmissionHandoff`). */
+export const RunDetailsSchema = z.object({
+  runId: z.string().min(1),
+  pipelineId: z.string(),
+  versionId: z.string(),
+  experimentId: z.string(),
+  parameters: z.record(z.string(), z.unknown()),
+  /** The run's last known state: SUCCEEDED, FAILED, … */
+  state: z.string(),
+  submittedAt: z.iso.datetime({ offset: true }).optional(),
+  finishedAt: z.iso.datetime({ offset: true }).optional(),
+  /** The run's page in the KFP UI, when kfp.uiHost is configured. */
+  uiUrl: z.string().optional(),
+});
+
 export const ValidationReportSchema = z.object({
   schemaVersion: z.literal('1.0'),
   target: z.enum(['local', 'cluster']),
@@ -52,10 +67,13 @@ export const ValidationReportSchema = z.object({
     failed: z.number().int().nonnegative(),
     skipped: z.number().int().nonnegative(),
   }),
+  /** Absent when no run was submitted (a preflight-only report, a stage before submission failed). */
+  run: RunDetailsSchema.optional(),
   checks: z.array(CheckResultSchema),
 });
 
 export type CheckStatus = z.infer<typeof CheckStatusSchema>;
 export type CheckResult = z.infer<typeof CheckResultSchema>;
 export type Versions = z.infer<typeof VersionsSchema>;
+export type RunDetails = z.infer<typeof RunDetailsSchema>;
 export type ValidationReport = z.infer<typeof ValidationReportSchema>;

@@ -1,11 +1,14 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, relative } from 'node:path';
+import { basename, relative } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
 import { STAGES } from '../checks/stage.js';
+import { maskText } from '../config/mask.js';
 import { PROJECT_ROOT } from '../stack/project-paths.js';
 import { buildReport } from './build-report.js';
-import { readRunContext } from './run-context.js';
-import type { CheckResult } from './schema.js';
+import { orderChecks } from './order-checks.js';
+import { writeProofPack } from './proof-pack.js';
+import { describeIssues } from './read-report.js';
+import { readRunContext, readSubmission } from './run-context.js';
+import { type CheckResult, RunDetailsSchema } from './schema.js';
 import { collectVersions } from './versions.js';
 
 /** The stage of an E2E spec file, or undefined for the suite's own unit tests. */
@@ -14,7 +17,10 @@ function stageOf(moduleId: string) {
   return STAGES.find((stage) => path.startsWith(`tests/${stage}/`));
 }
 
-/** Collects each check's result (carried in the test's meta) into reports/validation-report.json. */
+/**
+ * Collects each check's result (carried in the test's meta) into reports/validation-report.json,
+ * in stage order, with the submitted run; beside it the proof pack's summary.md and index.html.
+ */
 export default class ValidationReporter implements Reporter {
   private readonly outputFile: string;
   private readonly startedAt = new Date();
@@ -53,19 +59,35 @@ export default class ValidationReporter implements Reporter {
     }
     const context = readRunContext();
     const report = buildReport({
-      checks,
+      checks: orderChecks(checks),
       context,
+      run: submittedRun(),
       startedAt: context?.startedAt ? new Date(context.startedAt) : this.startedAt,
       finishedAt: new Date(),
       versions: collectVersions(PROJECT_ROOT),
     });
-    mkdirSync(dirname(this.outputFile), { recursive: true });
-    writeFileSync(this.outputFile, `${JSON.stringify(report, null, 2)}\n`);
+    const files = writeProofPack(this.outputFile, report);
+    if (files.renderError) process.stderr.write(maskText(`kfp-e2e: proof pack not rendered: ${files.renderError}\n`));
+    const pack = files.renderError ? '' : `, ${files.markdown}, ${files.html}`;
     const s = report.summary;
     process.stdout.write(
       `\nkfp-e2e validation report: ${s.total} checks, target ${report.target}, stack ${report.stackProvider}\n` +
         `checks: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped\n` +
-        `reports: ${this.outputFile}, reports/junit.xml\n`,
+        `reports: ${files.json}${pack}, reports/junit.xml\n`,
     );
   }
+}
+
+/** The submission stage's handoff, when it made a run; a damaged handoff is left out, not fatal. */
+function submittedRun() {
+  const handoff = readSubmission();
+  if (!handoff) return undefined;
+  const parsed = RunDetailsSchema.safeParse(handoff);
+  if (parsed.success) return parsed.data;
+  process.stderr.write(
+    maskText(
+      `kfp-e2e: the submission handoff is malformed, the report has no run section: ${describeIssues(parsed.error.issues)}\n`,
+    ),
+  );
+  return undefined;
 }

@@ -16,6 +16,13 @@ export const VERSIONS = {
   minioModule: 'github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c',
   mlflow: '3.17.2',
   mlflowImage: 'ghcr.io/mlflow/mlflow:v3.17.2',
+  /**
+   * Debian's chromium (the HTML report's headless-browser test). Debian security updates replace
+   * the exact version, so only the major is pinned (`chromium=156.*`).
+   */
+  chromiumMajor: 156,
+  /** Debian's libxml2-utils (xmllint, the JUnit schema check): upstream version, any Debian revision. */
+  libxml2Utils: '2.9.14+dfsg',
 } as const;
 
 /** Ports the services listen on inside containers; native processes get free ports instead. */

@@ -6,6 +6,7 @@ import { contractFileValid } from '../../helpers/checks/contract/contract-file.j
 import { loadContract } from '../../helpers/checks/contract/load-contract.js';
 import { infrastructureChecks } from '../../helpers/checks/infrastructure/index.js';
 import { stackStarted } from '../../helpers/checks/infrastructure/stack-started.js';
+import { clusterPreflightChecks } from '../../helpers/checks/preflight/cluster/index.js';
 import { preflightChecks } from '../../helpers/checks/preflight/index.js';
 import { submissionChecks } from '../../helpers/checks/submission/submission-checks.js';
 import { buildProgram } from '../../helpers/cli/main.js';
@@ -19,6 +20,7 @@ const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
 const referenceContract = loadContract(join(PROJECT_ROOT, 'fixtures/poblesec/contract.yaml'));
 const allChecks = [
   ...preflightChecks,
+  ...clusterPreflightChecks,
   stackStarted,
   ...infrastructureChecks,
   ...submissionChecks,

@@ -2,24 +2,48 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectContainerRuntime } from '../container-runtime.js';
-import { NATIVE_PATHS, PROJECT_ROOT, postgresBinDir, STACK_HOME } from '../project-paths.js';
+import { NATIVE_PATHS, PROJECT_ROOT, STACK_HOME } from '../project-paths.js';
 import { VERSIONS } from '../topology.js';
+import {
+  CHROMIUM,
+  type DebianPackage,
+  dpkgInstalled,
+  installPackages,
+  LIBXML2_UTILS,
+  POSTGRESQL,
+  PYTHON,
+  planPackages,
+} from './debian-packages.js';
 import { has, ProvisionError, runStep, stampMatches, writeStamp } from './step.js';
 
 /**
  * Provisions what the suite needs beyond node modules, idempotently and pinned:
  * - the Python virtualenv (MLflow server, KFP SDK and local runner, reference pipeline, gateway),
  *   always: the reference system needs it on every path;
- * - the native servers (PostgreSQL, MinIO), when no container runtime answers or SETUP_NATIVE=1.
+ * - the native servers (PostgreSQL, MinIO), when no container runtime answers or SETUP_NATIVE=1;
+ * - Debian packages: chromium (the HTML report in a headless browser) and libxml2-utils (xmllint,
+ *   the JUnit schema check) always; postgresql-15 on the native path; python3 and python3-venv
+ *   when the venv must be built and they are missing (as in the node:20-bookworm CI image).
+ * All Debian packages go through one apt step, so no two apt-get runs race for the dpkg lock.
  */
 const PYTHON_LOCK = join(PROJECT_ROOT, 'fixtures/poblesec/requirements.lock');
 
-async function pythonVenv(): Promise<void> {
-  const hash = createHash('sha256').update(readFileSync(PYTHON_LOCK)).digest('hex');
-  if (existsSync(NATIVE_PATHS.python) && stampMatches('venv', hash)) {
+function lockHash(): string {
+  return createHash('sha256').update(readFileSync(PYTHON_LOCK)).digest('hex');
+}
+
+function venvUpToDate(): boolean {
+  return existsSync(NATIVE_PATHS.python) && stampMatches('venv', lockHash());
+}
+
+/** `pythonReady`: the apt step, when it installs Python itself. */
+async function pythonVenv(pythonReady: Promise<void>): Promise<void> {
+  if (venvUpToDate()) {
     console.log('✓ python virtualenv (unchanged requirements.lock)');
     return;
   }
+  await pythonReady;
+  const hash = lockHash();
   const python = process.env.PYTHON ?? 'python3';
   if (!has(python))
     throw new ProvisionError(`${python} not found: install Python 3.11 (e.g. apt-get install python3 python3-venv)`);
@@ -60,25 +84,6 @@ async function minio(): Promise<void> {
   console.log('✓ minio');
 }
 
-async function postgres(): Promise<void> {
-  if (postgresBinDir(VERSIONS.postgresMajor)) {
-    console.log(`✓ postgresql ${VERSIONS.postgresMajor} (installed)`);
-    return;
-  }
-  const pkg = `postgresql-${VERSIONS.postgresMajor}`;
-  if (process.getuid?.() !== 0 || !has('apt-get')) {
-    throw new ProvisionError(
-      `PostgreSQL ${VERSIONS.postgresMajor} not found: install ${pkg} (Debian/Ubuntu: sudo apt-get install ${pkg}) or set E2E_POSTGRES_BIN`,
-    );
-  }
-  console.log(`• postgresql: apt-get install ${pkg}…`);
-  await runStep('apt-get update', 'apt-get', ['update', '-qq']);
-  await runStep('apt-get install', 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], {
-    DEBIAN_FRONTEND: 'noninteractive',
-  });
-  console.log(`✓ postgresql ${VERSIONS.postgresMajor}`);
-}
-
 async function main(): Promise<void> {
   const started = Date.now();
   const runtime = await detectContainerRuntime({ timeoutMs: 1000 });
@@ -88,12 +93,32 @@ async function main(): Promise<void> {
       ? `• ${runtime.available ? 'SETUP_NATIVE=1' : 'no container runtime answers (Docker/Podman socket, DOCKER_HOST)'}: provisioning the native servers`
       : `• container runtime found (${runtime.detail}): containers will run the servers`,
   );
+  // Python from Debian only when the venv must be built and no other interpreter was chosen.
+  const python = process.env.PYTHON === undefined && !venvUpToDate() ? PYTHON : [];
+  const wanted: DebianPackage[] = [CHROMIUM, LIBXML2_UTILS, ...(native ? [POSTGRESQL] : []), ...python];
+  const plan = planPackages(wanted, dpkgInstalled(wanted.map((pkg) => pkg.name)));
+  const apt = installPackages(plan);
+  const venvWaits = plan.missing.some((pkg) => python.includes(pkg));
   // Independent steps, run side by side: the MinIO build and the pip install are the long ones.
-  await Promise.all([pythonVenv(), ...(native ? [postgres(), minio()] : [])]);
+  // Each runs to its end even when another fails, so a second setup has less left to do.
+  const results = await Promise.allSettled([
+    apt,
+    pythonVenv(venvWaits ? apt : Promise.resolve()),
+    ...(native ? [minio()] : []),
+  ]);
+  const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+  // The venv step re-reports a failed apt step it waited on: each failure once.
+  const distinct = [...new Set(failures)];
+  if (distinct.length > 0)
+    throw distinct.length === 1 ? distinct[0] : new ProvisionError(distinct.map(message).join('\n'));
   console.log(`setup done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 main().catch((error: unknown) => {
-  console.error(`setup failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`setup failed: ${message(error)}`);
   process.exit(1);
 });
