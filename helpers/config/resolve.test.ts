@@ -466,3 +466,13 @@ describe('resolveConfig: invalid input', () => {
     expect(error.message).toContain('value "***_"');
   });
 });
+
+describe('Kubernetes service-link variables', () => {
+  it('takes POSTGRES_PORT=tcp://ip:port (set in every pod beside a Service named postgres) as unset', () => {
+    const { config, sources } = resolveConfig({ env: { POSTGRES_PORT: 'tcp://10.96.0.7:5432' } });
+    expect(config.postgres.port).toBe(5432);
+    expect(sources['postgres.port']).toBe('default');
+    expect(resolveConfig({ env: { POSTGRES_PORT: '6543' } }).config.postgres.port).toBe(6543);
+    expect(() => resolveConfig({ env: { POSTGRES_PORT: 'tcp://nope' } })).toThrow(/postgres.port/);
+  });
+});

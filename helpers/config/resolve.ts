@@ -166,11 +166,20 @@ function choosePreset(
   return target === 'cluster' ? 'cluster' : 'local';
 }
 
+/**
+ * Kubernetes service links: in a namespace with a Service named `postgres`, every pod gets
+ * `POSTGRES_PORT=tcp://10.0.0.7:5432`. That is the cluster's variable, not the user's setting, so a
+ * `*_PORT` value of that shape is taken as unset (the preset's port then applies).
+ */
+const SERVICE_LINK = /^(tcp|udp|sctp):\/\/[^/]+:\d+$/;
+
 function readEnv(env: NodeJS.ProcessEnv): FlatValues {
   const out: FlatValues = {};
   for (const key of CONFIG_KEYS) {
     const value = env[key.env];
-    if (value !== undefined && value !== '') out[key.path] = value;
+    if (value === undefined || value === '') continue;
+    if (key.env.endsWith('_PORT') && SERVICE_LINK.test(value)) continue;
+    out[key.path] = value;
   }
   return out;
 }
