@@ -21,7 +21,7 @@ export function registerProbeCommand(program: Command): void {
     program
       .command('probe')
       .description(
-        'run the infrastructure checks (DNS, TCP, health, S3, PostgreSQL, MLflow, KFP, gateway) against the configured endpoints',
+        'run the infrastructure checks (DNS, TCP, health, S3, PostgreSQL, MLflow, KFP, gateway) against the configured endpoints (cluster target: those not given are discovered through kubectl and port-forwarded)',
       )
       .option('--json', 'print the validation report as JSON instead of one line per check')
       .option('--output <file>', 'where to write the JSON validation report', 'reports/probe-report.json'),

@@ -22,6 +22,8 @@ type Verdict =
  * a node already holds (e.g. after `minikube image load`) is reachable; otherwise the registry is
  * asked for its manifest. Only a registry's clear "no such image" fails — a private image (401/403)
  * or an unreachable registry cannot be judged from outside the cluster and is reported as such.
+ * A node lists at most its 50 largest images (kubelet --node-status-max-images), so "not on a node"
+ * alone is never a failure either.
  */
 export const imagesReachable: Check<ClusterPreflightContext> = {
   id: 'preflight.images.reachable',
