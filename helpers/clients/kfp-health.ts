@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import { displayUrl, joinUrl } from './endpoint.js';
 import type { HttpClient, HttpResponse } from './http.js';
-import { authHeaders } from './kfp/auth.js';
+import { authHeaders, hasToken } from './kfp/auth.js';
 
 /**
  * GetHealthzResponse of the KFP API (backend/api/v2beta1/healthz.proto). Every field is optional:
@@ -18,7 +18,10 @@ export const KfpHealthzSchema = z.looseObject({
 });
 export type KfpHealthz = z.infer<typeof KfpHealthzSchema>;
 
-export type KfpSettings = Pick<Config['kfp'], 'pathPrefix' | 'token' | 'tokenFile' | 'userIdHeader' | 'userId'> & {
+export type KfpSettings = Pick<
+  Config['kfp'],
+  'pathPrefix' | 'token' | 'tokenFile' | 'tokenCommand' | 'userIdHeader' | 'userId'
+> & {
   host: string;
 };
 
@@ -46,10 +49,9 @@ export class KfpHealthClient {
       expected: 'a KFP v2beta1 healthz answer',
       headers: kfpHeaders(this.#settings),
       hints: {
-        credentials:
-          (this.#settings.token ?? this.#settings.tokenFile)
-            ? 'the KFP API rejected the token — check KFP_TOKEN / KFP_TOKEN_FILE (and KFP_USER_ID in multi-user mode)'
-            : 'the KFP API requires authentication — set KFP_TOKEN or KFP_TOKEN_FILE',
+        credentials: hasToken(this.#settings)
+          ? 'the KFP API rejected the token — check KFP_TOKEN / KFP_TOKEN_FILE / KFP_TOKEN_COMMAND (a token made for another audience is refused: --audience pipelines.kubeflow.org), and KFP_USER_ID in multi-user mode'
+          : 'the KFP API requires authentication — set KFP_TOKEN, KFP_TOKEN_FILE or KFP_TOKEN_COMMAND',
         notFound:
           'no KFP v2beta1 API at this path — behind the Kubeflow ingress set KFP_PATH_PREFIX=/pipeline; a KFP older than 2.0 has no v2beta1',
       },
