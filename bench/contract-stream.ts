@@ -3,6 +3,8 @@
  * (streamed, never in memory), uploaded to the stack's MinIO, then validated twice with the
  * contract's CSV validator — through S3Store.getObjectStream (network + parsing) and from the
  * local file (parsing alone) — measuring throughput and the process's peak RSS (sampled every 50 ms).
+ * Both sources are also read once without any parsing: that raw rate is the I/O bound the
+ * validator is compared with (the file was just written, so "disk" is mostly the page cache).
  */
 
 import { once } from 'node:events';
@@ -22,13 +24,26 @@ export interface StreamFigures {
   peakRssMb: number;
 }
 
+/** One source read to the end with no parsing: the ceiling for the validator. */
+export interface RawReadFigures {
+  bytes: number;
+  seconds: number;
+  mbPerSecond: number;
+  peakRssMb: number;
+}
+
 export interface ContractStreamingResult extends StreamFigures {
+  measuredAt: string;
   /** RSS before the validation started. */
   baselineRssMb: number;
   violations: number;
   uploadSeconds: number;
   /** The same validation from the local file: parsing without the network. */
   localDisk: StreamFigures;
+  /** The same sources consumed without parsing (the I/O bound). */
+  rawIo: { minio: RawReadFigures; localDisk: RawReadFigures };
+  /** Validation throughput as a share of the raw read of the same source (1 = bound by I/O). */
+  shareOfRawIo: { minio: number; localDisk: number };
 }
 
 /** The reference contract's predictions columns, with the pointer's model version rendered. */
@@ -66,9 +81,11 @@ async function generate(file: string, bytes: number): Promise<number> {
   return statSync(file).size;
 }
 
-async function measure(
-  open: () => Promise<AsyncIterable<Buffer | string>>,
-): Promise<StreamFigures & { result: CsvResult; baseline: number }> {
+/** Runs `work` while sampling RSS; `bytes` picks the byte count out of its result. */
+async function sampled<T>(
+  work: () => Promise<T>,
+  bytes: (result: T) => number,
+): Promise<RawReadFigures & { result: T; baseline: number }> {
   global.gc?.();
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
@@ -77,14 +94,14 @@ async function measure(
   }, 50);
   const started = performance.now();
   try {
-    const result = await validateCsvStream(await open(), RULES);
+    const result = await work();
     const seconds = (performance.now() - started) / 1000;
     peak = Math.max(peak, process.memoryUsage().rss);
+    const n = bytes(result);
     return {
-      bytes: result.bytes,
-      rows: result.rows,
+      bytes: n,
       seconds: Math.round(seconds * 100) / 100,
-      mbPerSecond: Math.round((result.bytes / 1e6 / seconds) * 10) / 10,
+      mbPerSecond: Math.round((n / 1e6 / seconds) * 10) / 10,
       peakRssMb: mb(peak),
       result,
       baseline,
@@ -92,6 +109,33 @@ async function measure(
   } finally {
     clearInterval(sampler);
   }
+}
+
+async function measure(
+  open: () => Promise<AsyncIterable<Buffer | string>>,
+): Promise<StreamFigures & { result: CsvResult; baseline: number }> {
+  const figures = await sampled(
+    async () => validateCsvStream(await open(), RULES),
+    (r) => r.bytes,
+  );
+  return { ...figures, rows: figures.result.rows };
+}
+
+/** Reads a source to the end and drops every chunk: what the validator would cost if parsing were free. */
+async function measureRaw(open: () => Promise<AsyncIterable<Buffer | string>>): Promise<RawReadFigures> {
+  const {
+    result: _r,
+    baseline: _b,
+    ...figures
+  } = await sampled(
+    async () => {
+      let n = 0;
+      for await (const chunk of await open()) n += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      return n;
+    },
+    (n) => n,
+  );
+  return figures;
 }
 
 export async function benchContractStreaming(
@@ -132,21 +176,33 @@ export async function benchContractStreaming(
     const uploadSeconds = Math.round(((performance.now() - uploadStarted) / 1000) * 100) / 100;
     log(`contract streaming: uploaded to s3://${bucket}/${key} in ${uploadSeconds} s`);
 
+    const rawRemote = await measureRaw(() => store.getObjectStream(bucket, key));
+    const rawLocal = await measureRaw(async () => createReadStream(file));
+    log(
+      `contract streaming: raw read ${rawRemote.mbPerSecond} MB/s from MinIO, ${rawLocal.mbPerSecond} MB/s from disk`,
+    );
     const remote = await measure(() => store.getObjectStream(bucket, key));
     const local = await measure(async () => createReadStream(file));
     const violations = Object.values(remote.result.counts).reduce((a, b) => a + b, 0);
-    if (remote.result.fatal || violations > 0 || remote.bytes !== size) {
+    if (remote.result.fatal || violations > 0 || remote.bytes !== size || rawRemote.bytes !== size) {
       throw new Error(
         `the generated object did not validate cleanly: ${remote.result.fatal ?? ''} ${JSON.stringify(remote.result.violations.slice(0, 3))} (${remote.bytes} of ${size} bytes)`,
       );
     }
     const strip = ({ result: _r, baseline: _b, ...figures }: typeof remote): StreamFigures => figures;
+    const share = (validated: number, raw: number) => Math.round((validated / raw) * 100) / 100;
     return {
+      measuredAt: new Date().toISOString(),
       ...strip(remote),
       baselineRssMb: mb(remote.baseline),
       violations,
       uploadSeconds,
       localDisk: strip(local),
+      rawIo: { minio: rawRemote, localDisk: rawLocal },
+      shareOfRawIo: {
+        minio: share(remote.mbPerSecond, rawRemote.mbPerSecond),
+        localDisk: share(local.mbPerSecond, rawLocal.mbPerSecond),
+      },
     };
   } finally {
     await store.deleteObject(bucket, key).catch(() => {});

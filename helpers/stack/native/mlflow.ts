@@ -49,7 +49,10 @@ export function nativeMlflowLaunch(options: Omit<MlflowOptions, 'dir' | 'persist
       port: options.port,
       backendStoreUri: postgresUri(postgres.user, postgres.password, '127.0.0.1', postgres.port, postgres.database),
       artifactsBucket: options.artifactsBucket,
-      allowedHosts: [`127.0.0.1:${options.port}`, `localhost:${options.port}`, '127.0.0.1', 'localhost'],
+      // Any loopback port, not only its own: the server listens on loopback alone, and a client may
+      // reach it through a forward or proxy on another port (the cluster target's port-forwards
+      // do exactly that). Other host names stay refused, which is what MLflow's check is for.
+      allowedHosts: ['127.0.0.1', '127.0.0.1:*', 'localhost', 'localhost:*'],
     }),
     env: mlflowServerEnv(minio.endpoint, minio.accessKey, minio.secretKey),
   };
