@@ -25,6 +25,8 @@ export interface OpenClusterAccessOptions {
   reachabilityTimeoutMs?: number;
   /** Defaults to FORWARD_READY_TIMEOUT_MS. */
   forwardReadyTimeoutMs?: number;
+  /** Told when a forward dies after it was up, so the run can report it (the specs run elsewhere). */
+  onForwardDown?(endpoint: ForwardedEndpoint): void;
 }
 
 export interface ClusterAccessSession {
@@ -117,6 +119,7 @@ export async function openClusterAccess(
       forward.onDown((reason) => {
         endpoint.down = reason;
         log(reason);
+        options.onForwardDown?.(endpoint);
       });
       log(
         `port-forward service/${target.service} ${choice.port.port} -> 127.0.0.1:${forward.localPort} (${target.key})`,

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../stack/project-paths.js';
 
@@ -58,5 +58,34 @@ export function readSubmission(): SubmissionHandoff | undefined {
     return JSON.parse(readFileSync(SUBMISSION_FILE, 'utf8')) as SubmissionHandoff;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Port-forwards of the cluster target that died during the run. The global setup owns them and
+ * hears of it; the specs run in other processes, so the news travels through this file.
+ */
+const FORWARDS_DOWN_FILE = join(RUN_DIR, 'port-forwards-down.jsonl');
+
+export interface ForwardDown {
+  key: string;
+  service: string;
+  namespace: string;
+  reason: string;
+}
+
+export function recordForwardDown(down: ForwardDown): void {
+  mkdirSync(RUN_DIR, { recursive: true });
+  appendFileSync(FORWARDS_DOWN_FILE, `${JSON.stringify(down)}\n`);
+}
+
+export function readForwardsDown(): ForwardDown[] {
+  try {
+    return readFileSync(FORWARDS_DOWN_FILE, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as ForwardDown);
+  } catch {
+    return [];
   }
 }

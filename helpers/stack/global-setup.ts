@@ -4,7 +4,7 @@ import { type ClusterAccessSession, openClusterAccess } from '../cluster/discove
 import { ConfigError } from '../config/config-error.js';
 import { maskDeep, maskText } from '../config/mask.js';
 import { resolveConfig } from '../config/resolve.js';
-import { beginRun, STAGE_GATE_FILE } from '../report/run-context.js';
+import { beginRun, recordForwardDown, STAGE_GATE_FILE } from '../report/run-context.js';
 import type { StackFacts } from '../vitest/provided-context.js';
 import { acquireLocalStack, type LocalStackHandle } from './lifecycle.js';
 import type { ServiceName } from './provider.js';
@@ -37,6 +37,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
       const tracker: { reaper?: ReaperHandle } = {};
       const session = await openClusterAccess(resolved, {
         log,
+        onForwardDown: (endpoint) =>
+          recordForwardDown({
+            key: endpoint.key,
+            service: endpoint.service,
+            namespace: endpoint.namespace,
+            reason: endpoint.down ?? 'exited',
+          }),
         trackPid: (pid) => {
           tracker.reaper ??= ReaperHandle.start();
           tracker.reaper.trackPid(pid);

@@ -7,6 +7,7 @@ import {
   createFakeKubectl,
   FAKE_KUBECTL_SCRIPT,
   type FakeKubectl,
+  type FakeKubectlScenario,
   type FakeService,
 } from '../../helpers/clients/kube/fake-kubectl/fake-kubectl.js';
 import { CONFIG_KEYS, findKey } from '../../helpers/config/keys.js';
@@ -39,6 +40,7 @@ describe.skipIf(!nativeAvailability().available)('cluster target: discovery and 
   let handle: LocalStackHandle | undefined;
   let kubectl: FakeKubectl | undefined;
   let stack: Config;
+  let scenario: FakeKubectlScenario = {};
 
   beforeAll(async () => {
     const defaults = resolveConfig({ env: {}, preset: 'local' }).config;
@@ -48,7 +50,7 @@ describe.skipIf(!nativeAvailability().available)('cluster target: discovery and 
       ports: [{ name: 'http', port: remotePort, targetPort: remotePort }],
       forward: { to },
     });
-    kubectl = createFakeKubectl({
+    scenario = {
       currentContext: 'minikube',
       serverVersion: 'v1.34.0',
       namespaces: ['kubeflow'],
@@ -59,7 +61,8 @@ describe.skipIf(!nativeAvailability().available)('cluster target: discovery and 
         'kubeflow/fastapi-app': service(8000, port(stack.gateway.url ?? '')),
         'kubeflow/postgres': { ports: [{ port: 5432 }], forward: { to: stack.postgres.port } },
       },
-    });
+    };
+    kubectl = createFakeKubectl(scenario);
   }, 180_000);
 
   afterAll(async () => {
@@ -68,9 +71,8 @@ describe.skipIf(!nativeAvailability().available)('cluster target: discovery and 
     rmSync(reports, { recursive: true, force: true });
   });
 
-  it('runs every stage through the forwards, reports the endpoints as discovered and closes every forward', {
-    timeout: 300_000,
-  }, () => {
+  /** The E2E project as `npm run test:cluster` runs it: credentials given, no endpoint, kubectl = the stand-in. */
+  function runClusterSuite() {
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const key of CONFIG_KEYS) delete env[key.env];
     for (const name of ['E2E_CONFIG', 'E2E_PRESET', 'STACK_REUSE']) delete env[name];
@@ -100,6 +102,13 @@ describe.skipIf(!nativeAvailability().available)('cluster target: discovery and 
       timeout: 280_000,
     });
     const report = JSON.parse(readFileSync(join(reports, 'validation-report.json'), 'utf8')) as ValidationReport;
+    return { run, report };
+  }
+
+  it('runs every stage through the forwards, reports the endpoints as discovered and closes every forward', {
+    timeout: 300_000,
+  }, () => {
+    const { run, report } = runClusterSuite();
     const notPassed = report.checks
       .filter((c) => c.status !== 'passed')
       .map((c) => `${c.id} ${c.status}: ${c.error ?? c.reason}`);
@@ -137,5 +146,28 @@ describe.skipIf(!nativeAvailability().available)('cluster target: discovery and 
       // pgrep exits 1 when nothing matches: that is the expected outcome.
     }
     expect(alive).toBe('');
+  });
+
+  it('a forward that dies mid-run fails infrastructure.stack.started naming the service, and later stages skip', {
+    timeout: 300_000,
+  }, () => {
+    if (!scenario.services) throw new Error('no scenario');
+    const mlflow = scenario.services['kubeflow/mlflow'];
+    kubectl?.setScenario({
+      ...scenario,
+      services: {
+        ...scenario.services,
+        'kubeflow/mlflow': { ...mlflow, forward: { ...mlflow?.forward, die: 'on-connection' } },
+      },
+    });
+    const { run, report } = runClusterSuite();
+    expect(run.status).toBe(1);
+    const started = report.checks.find((c) => c.id === 'infrastructure.stack.started');
+    expect(started?.status).toBe('failed');
+    expect(started?.error).toContain('port-forward to service/mlflow (mlflow.trackingUri) is down');
+    expect(started?.hint).toContain('kubectl -n kubeflow get pods,endpoints');
+    const later = report.checks.filter((c) => c.stage === 'submission' || c.stage === 'contract');
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.filter((c) => c.status !== 'skipped').map((c) => c.id)).toEqual([]);
   });
 });
