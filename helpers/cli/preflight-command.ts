@@ -1,10 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  type ClusterPreflightContext,
-  clusterPreflightChecks,
-  runningInCluster,
-} from '../checks/preflight/cluster/index.js';
+import { clusterPreflightChecks, clusterPreflightContextOf } from '../checks/preflight/cluster/index.js';
 import { parseParamEntries, preflightChecks, preflightContextOf } from '../checks/preflight/index.js';
 import { maskDeep } from '../config/mask.js';
 import { PROJECT_ROOT } from '../stack/project-paths.js';
@@ -39,14 +35,7 @@ export function registerPreflightCommand(program: Command): void {
       const flags: Record<string, string> = options.pipeline ? { 'pipeline.package': resolve(options.pipeline) } : {};
       return withClusterAccess(options, flags, async ({ resolved, cluster }) => {
         const ctx = preflightContextOf(resolved, parseParamEntries(options.param), PROJECT_ROOT);
-        const clusterCtx: ClusterPreflightContext = {
-          config: resolved.config,
-          sources: resolved.sources,
-          cluster,
-          packagePath: ctx.packagePath,
-          projectRoot: PROJECT_ROOT,
-          inCluster: runningInCluster(),
-        };
+        const clusterCtx = clusterPreflightContextOf(resolved, cluster, PROJECT_ROOT);
         const results = [
           ...(await runChecks(preflightChecks, ctx, !options.json)),
           // The cluster checks skip, saying so, for the local target: printed only when they matter.

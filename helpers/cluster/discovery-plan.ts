@@ -1,16 +1,5 @@
-import type { ServiceKey } from '../config/presets.js';
+import { parseServiceRef, SERVICE_ENDPOINTS, type ServiceKey } from '../config/presets.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-
-/** The endpoint keys discovery may fill, and the service role behind each. */
-export const DISCOVERABLE_ENDPOINTS: ReadonlyArray<{ key: string; role: ServiceKey }> = [
-  { key: 'kfp.host', role: 'kfp' },
-  { key: 'kfp.uiHost', role: 'kfpUi' },
-  { key: 'minio.endpoint', role: 'minio' },
-  { key: 'mlflow.trackingUri', role: 'mlflow' },
-  { key: 'gateway.url', role: 'gateway' },
-  // Also fills postgres.port: the forward's local port.
-  { key: 'postgres.host', role: 'postgres' },
-];
 
 export interface DiscoveryTarget {
   /** The config key the forward fills. */
@@ -46,10 +35,9 @@ export function planDiscovery(resolved: ResolvedConfig): DiscoveryPlan {
   }
   const targets: DiscoveryTarget[] = [];
   const skipped: DiscoveryPlan['skipped'] = [];
-  for (const { key, role } of DISCOVERABLE_ENDPOINTS) {
+  for (const { key, role } of SERVICE_ENDPOINTS) {
     if (sources[key] !== 'default') continue;
-    const ref = config.cluster.services[role];
-    const [ns, name] = ref.includes('/') ? (ref.split('/', 2) as [string, string]) : [namespace, ref];
+    const { namespace: ns, name } = parseServiceRef(config.cluster.services[role], namespace);
     if (key === 'postgres.host' && sources['postgres.port'] !== 'default') {
       // The given port would win over the forward's local port and point 127.0.0.1 at nothing.
       skipped.push({

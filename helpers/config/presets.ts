@@ -67,6 +67,29 @@ const localDefaults: FlatValues = {
   'postgres.password': 'pg-local-secret',
 };
 
+/** `name` or `namespace/name` (`cluster.services.*`): the service's namespace and name. */
+export function parseServiceRef(ref: string, defaultNamespace: string): { namespace: string; name: string } {
+  const slash = ref.indexOf('/');
+  return slash === -1
+    ? { namespace: defaultNamespace, name: ref }
+    : { namespace: ref.slice(0, slash), name: ref.slice(slash + 1) };
+}
+
+/**
+ * The endpoint keys that point at a platform service, and the service behind each: what the
+ * cluster preset names in-cluster, discovery port-forwards, and cluster preflight requires. The
+ * UI host only makes links, so a run does not need it.
+ */
+export const SERVICE_ENDPOINTS: ReadonlyArray<{ key: string; role: ServiceKey; required: boolean }> = [
+  { key: 'kfp.host', role: 'kfp', required: true },
+  { key: 'kfp.uiHost', role: 'kfpUi', required: false },
+  { key: 'minio.endpoint', role: 'minio', required: true },
+  { key: 'mlflow.trackingUri', role: 'mlflow', required: true },
+  { key: 'gateway.url', role: 'gateway', required: true },
+  // Host and port: discovery fills postgres.port too (the forward's local port).
+  { key: 'postgres.host', role: 'postgres', required: true },
+];
+
 /** Values given above the preset layer that the cluster defaults follow. */
 export interface ClusterNaming {
   /** Namespace of the platform services (`cluster.namespace`, else `kfp.namespace`). */
@@ -77,8 +100,10 @@ export interface ClusterNaming {
 /** In-cluster service DNS names of a standard install; every name follows the namespace. */
 function clusterDefaults(namespace: string, naming: ClusterNaming): FlatValues {
   const svc = (key: ServiceKey) => {
-    const ref = naming.services[key] ?? DEFAULT_SERVICES[key];
-    const [ns, name] = ref.includes('/') ? ref.split('/', 2) : [naming.servicesNamespace, ref];
+    const { namespace: ns, name } = parseServiceRef(
+      naming.services[key] ?? DEFAULT_SERVICES[key],
+      naming.servicesNamespace,
+    );
     return `${name}.${ns}.svc.cluster.local`;
   };
   return {

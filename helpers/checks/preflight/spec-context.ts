@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../../config/resolve.js';
 import { PROJECT_ROOT } from '../../stack/project-paths.js';
 import { type Check, skip } from '../check.js';
 import { firstLine } from './bullet-list.js';
-import { type ClusterPreflightContext, runningInCluster } from './cluster/index.js';
+import { type ClusterPreflightContext, clusterPreflightContextOf } from './cluster/index.js';
 import { withConfigHint } from './config-valid.js';
 import { type PreflightContext, preflightContextOf } from './context.js';
 import { parseParamList } from './runtime-params.js';
@@ -61,14 +61,11 @@ export function gatedClusterContext(
   const gated = gatedPreflightContext(resolve);
   if ('configError' in gated) return gated;
   return {
-    ctx: {
-      config: gated.ctx.config,
-      sources: gated.ctx.sources ?? {},
+    ctx: clusterPreflightContextOf(
+      { config: gated.ctx.config, sources: gated.ctx.sources ?? {} },
       cluster,
-      packagePath: gated.ctx.packagePath,
-      projectRoot: gated.ctx.projectRoot,
-      inCluster: runningInCluster(),
-    },
+      gated.ctx.projectRoot,
+    ),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { ClusterAccess } from '../../../cluster/cluster-access.js';
 import type { ConfigSource } from '../../../config/config-error.js';
+import { findKey } from '../../../config/keys.js';
+import { SERVICE_ENDPOINTS } from '../../../config/presets.js';
 import type { Config } from '../../../config/schema.js';
 
 /** What the cluster preflight checks run on: the configuration and what the suite learned of the cluster. */
@@ -14,14 +16,11 @@ export interface ClusterPreflightContext {
   inCluster: boolean;
 }
 
-/** The endpoints a cluster run needs, by config key. The UI host only makes links, so it is optional. */
-export const ENDPOINT_KEYS = [
-  { key: 'kfp.host', env: 'KFP_HOST' },
-  { key: 'minio.endpoint', env: 'MINIO_ENDPOINT' },
-  { key: 'mlflow.trackingUri', env: 'MLFLOW_TRACKING_URI' },
-  { key: 'gateway.url', env: 'GATEWAY_URL' },
-  { key: 'postgres.host', env: 'POSTGRES_HOST' },
-] as const;
+/** The endpoints a cluster run needs, by config key and environment variable. */
+export const ENDPOINT_KEYS = SERVICE_ENDPOINTS.filter((endpoint) => endpoint.required).map(({ key }) => ({
+  key,
+  env: findKey(key)?.env ?? key,
+}));
 
 /**
  * Endpoint keys still on the cluster preset's in-cluster DNS default: neither given by the user nor
@@ -38,3 +37,19 @@ export function runningInCluster(env: NodeJS.ProcessEnv = process.env): boolean 
 }
 
 export const LOCAL_TARGET_REASON = 'target is local: the suite starts and owns its stack';
+
+/** The context for a configuration and what discovery learned (specs and CLI alike). */
+export function clusterPreflightContextOf(
+  resolved: { config: Config; sources: Readonly<Record<string, ConfigSource>> },
+  cluster: ClusterAccess | undefined,
+  projectRoot: string,
+): ClusterPreflightContext {
+  return {
+    config: resolved.config,
+    sources: resolved.sources,
+    cluster,
+    packagePath: resolved.config.pipeline.package,
+    projectRoot,
+    inCluster: runningInCluster(),
+  };
+}

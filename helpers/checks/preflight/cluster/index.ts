@@ -5,7 +5,7 @@ import { imagesReachable } from './images-reachable.js';
 import { kfpServer } from './kfp-server.js';
 import { kubeContext } from './kube-context.js';
 
-export { type ClusterPreflightContext, runningInCluster } from './context.js';
+export { type ClusterPreflightContext, clusterPreflightContextOf, runningInCluster } from './context.js';
 export { clusterEndpoints, imagesReachable, kfpServer, kubeContext };
 
 /** The cluster preflight checks in order: the endpoints first, everything else depends on them. */
