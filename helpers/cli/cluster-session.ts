@@ -33,14 +33,10 @@ export async function withClusterAccess<T>(
       resolveWith: (extra) => configFromOptions(options, { ...flags, ...extra }),
     });
   }
-  // Started on the first port-forward only: a run with every endpoint given spawns nothing.
-  let reaper: ReaperHandle | undefined;
+  const reaper = ReaperHandle.lazy();
   const session = await openClusterAccess(first, {
     log: (line) => err(`kfp-e2e: ${line}`),
-    trackPid: (pid) => {
-      reaper ??= ReaperHandle.start();
-      reaper.trackPid(pid);
-    },
+    trackPid: (pid) => reaper.trackPid(pid),
   });
   try {
     const resolveWith = (extra: Record<string, string>) =>
@@ -48,6 +44,6 @@ export async function withClusterAccess<T>(
     return await run({ resolved: resolveWith({}), cluster: session.access, resolveWith });
   } finally {
     await session.close();
-    reaper?.release();
+    reaper.release();
   }
 }

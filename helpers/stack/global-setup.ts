@@ -25,7 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const startedAt = new Date().toISOString();
   let facts: StackFacts;
   let handle: LocalStackHandle | undefined;
-  let cluster: { session: ClusterAccessSession; tracker: { reaper?: ReaperHandle } } | undefined;
+  let cluster: { session: ClusterAccessSession; reaper: ReturnType<typeof ReaperHandle.lazy> } | undefined;
   let target: 'local' | 'cluster' = 'local';
   try {
     const resolved = resolveConfig();
@@ -34,7 +34,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (config.target === 'cluster' && !runningInCluster()) {
       // Endpoints not given are found through kubectl and port-forwarded; the reaper stops the
       // forwards should this process be killed before the teardown runs.
-      const tracker: { reaper?: ReaperHandle } = {};
+      const reaper = ReaperHandle.lazy();
       const session = await openClusterAccess(resolved, {
         log,
         onForwardDown: (endpoint) =>
@@ -44,12 +44,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
             namespace: endpoint.namespace,
             reason: endpoint.down ?? 'exited',
           }),
-        trackPid: (pid) => {
-          tracker.reaper ??= ReaperHandle.start();
-          tracker.reaper.trackPid(pid);
-        },
+        trackPid: (pid) => reaper.trackPid(pid),
       });
-      cluster = { session, tracker };
+      cluster = { session, reaper };
       facts = {
         provider: 'external',
         values: {},
@@ -97,7 +94,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await handle?.release();
     if (cluster) {
       await cluster.session.close();
-      cluster.tracker.reaper?.release();
+      cluster.reaper.release();
     }
   };
 }

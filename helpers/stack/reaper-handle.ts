@@ -24,6 +24,23 @@ export class ReaperHandle {
     return new ReaperHandle(child);
   }
 
+  /**
+   * A handle whose reaper starts on the first pid it is given: for processes that may never be
+   * started (a cluster run with every endpoint given opens no port-forward, so spawns nothing).
+   */
+  static lazy(): { trackPid(pid: number): void; release(): void } {
+    let handle: ReaperHandle | undefined;
+    return {
+      trackPid(pid) {
+        handle ??= ReaperHandle.start();
+        handle.trackPid(pid);
+      },
+      release() {
+        handle?.release();
+      },
+    };
+  }
+
   trackPid(pid: number): void {
     this.child.stdin?.write(`pid ${pid}\n`);
   }
