@@ -1,11 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CONFIG_KEYS } from '../../helpers/config/keys.js';
-import type { ValidationReport } from '../../helpers/report/schema.js';
-import { PROJECT_ROOT } from '../../helpers/stack/project-paths.js';
+import { runE2eProject } from './e2e-child/run-e2e-project.js';
 
 /**
  * `npm run test:cluster` with no endpoint set and no cluster to discover them in: the run must stop
@@ -18,31 +15,16 @@ describe('cluster target with no cluster and no endpoints', () => {
   afterAll(() => rmSync(reports, { recursive: true, force: true }));
 
   it('fails in preflight with one message, and every later stage is skipped', { timeout: 120_000 }, () => {
-    const env: NodeJS.ProcessEnv = { ...process.env };
     // Nothing configured: not by this shell, not by a config file.
-    for (const key of CONFIG_KEYS) delete env[key.env];
-    delete env.E2E_CONFIG;
-    delete env.E2E_PRESET;
-    delete env.STACK_REUSE;
-    Object.assign(env, {
-      E2E_TARGET: 'cluster',
-      KUBECTL: join(reports, 'no-kubectl-here'),
-      E2E_REPORTS_DIR: reports,
-      CI: 'true',
-    });
-    const started = performance.now();
-    const run = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'e2e'], {
-      cwd: PROJECT_ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    const seconds = (performance.now() - started) / 1000;
+    const { run, report, seconds } = runE2eProject(
+      { E2E_TARGET: 'cluster', KUBECTL: join(reports, 'no-kubectl-here') },
+      reports,
+      120_000,
+    );
     expect(run.status, run.stderr).toBe(1);
     // Generous for a loaded CI machine; on this one the whole child run takes a few seconds.
     expect(seconds).toBeLessThan(60);
 
-    const report = JSON.parse(readFileSync(join(reports, 'validation-report.json'), 'utf8')) as ValidationReport;
     expect(report.target).toBe('cluster');
     const failed = report.checks.filter((c) => c.status === 'failed');
     expect(failed.map((c) => c.id)).toEqual(['preflight.cluster.endpoints']);
