@@ -46,6 +46,8 @@ const POINTER = 'contract.object-promotion-pointer.valid';
 const PROCESSED = 'contract.object-processed-data.valid';
 const PREDICTIONS = 'contract.object-predictions.valid';
 
+// Needs the native servers, which `npm run setup` builds where no container runtime answers (or with
+// SETUP_NATIVE=1); on the testcontainers path they are absent. CI has them and fails on any skipped unit test.
 describe.skipIf(!nativeAvailability().available)(
   'contract stage fault detection against a real stack',
   () => {

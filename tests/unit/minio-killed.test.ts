@@ -16,6 +16,8 @@ import { NATIVE_PATHS } from '../../helpers/stack/project-paths.js';
  * instead of hanging the run. Uses the native MinIO that `npm run setup` builds where no container
  * runtime answers; with containers, setup does not build it, and this test has nothing to start.
  */
+// Needs the native servers, which `npm run setup` builds where no container runtime answers (or with
+// SETUP_NATIVE=1); on the testcontainers path they are absent. CI has them and fails on any skipped unit test.
 describe.skipIf(!existsSync(NATIVE_PATHS.minio))('MinIO killed during a run (native MinIO)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kfp-e2e-minio-killed-'));
   let minio: NativeMinio | undefined;

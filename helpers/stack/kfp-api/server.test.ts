@@ -27,6 +27,8 @@ const RFC3339_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const RUNNER_SECRET = 'fake-minio-secret-4711';
 const A = '/apis/v2beta1';
 
+// Needs the native servers, which `npm run setup` builds where no container runtime answers (or with
+// SETUP_NATIVE=1); on the testcontainers path they are absent. CI has them and fails on any skipped unit test.
 describe.skipIf(!postgresBinDir(VERSIONS.postgresMajor))('local KFP API (real PostgreSQL, runner substitute)', () => {
   let postgres: TestPostgres;
   let api: LocalKfpApi;
